@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test install lint typecheck format openapi clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when the project's metadata changes.
+$(STAMP): $(BIN)/python pyproject.toml client/pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./client
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: install
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy app client/specgate_client
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy app client/specgate_client
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rewrite openapi/openapi.json from the app (tests fail when it drifts).
+openapi: install
+	$(BIN)/python -m app.api.openapi_export > openapi/openapi.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

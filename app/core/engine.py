@@ -1,0 +1,136 @@
+"""The operations of the core, over one shared loader and the profile registry."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from app.core.errors import BadArgument, InvalidSpec, UnknownPlatform
+from app.core.loader import Document, load
+from app.core.profiles import get_profile, profile_names
+from app.core.profiles.base import CheckOptions, Lifecycle, Profile
+from app.models import (
+    CapabilitiesResult,
+    CapabilityTable,
+    Finding,
+    MountsResult,
+    NormalizeResult,
+    RulesList,
+    Summary,
+    ValidationReport,
+)
+
+
+def _options(prof: Profile, platform: str, lifecycle: Lifecycle, bundle: str | None, file_name: str | None) -> CheckOptions:
+    if platform not in prof.platforms:
+        raise UnknownPlatform(prof.name, platform, prof.platforms)
+    if lifecycle not in ("create", "start"):
+        raise BadArgument("lifecycle", f"must be 'create' or 'start', not {lifecycle!r}")
+    return CheckOptions(platform=platform, lifecycle=lifecycle, bundle=bundle, file_name=file_name)
+
+
+def summarize(findings: list[Finding]) -> Summary:
+    """Count findings by severity."""
+    errors = warnings = infos = 0
+    for f in findings:
+        if f.severity == "error":
+            errors += 1
+        elif f.severity == "warning":
+            warnings += 1
+        else:
+            infos += 1
+    return Summary.model_construct(errors=errors, warnings=warnings, infos=infos)
+
+
+def judge(doc: Document, prof: Profile, options: CheckOptions) -> ValidationReport:
+    """The report of one profile on an already loaded document."""
+    findings = prof.check(doc, options)
+    summary = summarize(findings)
+    return ValidationReport.model_construct(
+        valid=summary.errors == 0,
+        profile=prof.name,
+        platform=options.platform,
+        findings=findings,
+        summary=summary,
+        sandbox=prof.sandbox(doc.data),
+    )
+
+
+def validate(
+    raw: bytes | str,
+    *,
+    profile: str = "runsc",
+    platform: str = "linux",
+    lifecycle: Lifecycle = "create",
+    bundle: str | None = None,
+    file_name: str | None = None,
+) -> ValidationReport:
+    """Judge a config.json as the profile's runtime (or the spec) would.
+
+    Args:
+        raw: the document's bytes (or text): duplicate members and encoding errors can only be seen there.
+        profile: `runsc`, `runsc-2018` or `oci`.
+        platform: target platform (the document does not say which it targets).
+        lifecycle: `start` when the container is to be started, which makes `process` required.
+        bundle: bundle directory for bundle-mode checks (root.path on disk); never set by the HTTP server.
+        file_name: the name the document was read from, for bundle-mode checks.
+
+    Returns:
+        The report, with every finding at once. An invalid spec is a report with `valid` false.
+
+    Raises:
+        DocumentError: the input is not a JSON object.
+        UnknownProfile, UnknownPlatform, BadArgument: the arguments are unusable.
+    """
+    prof = get_profile(profile)
+    options = _options(prof, platform, lifecycle, bundle, file_name)
+    return judge(load(raw), prof, options)
+
+
+def _absolute_bundle(bundle: str) -> str:
+    if not bundle or not posixpath.isabs(bundle):
+        raise BadArgument("bundle", f"must be an absolute directory path, not {bundle!r}")
+    return posixpath.normpath(bundle)
+
+
+def normalize(raw: bytes | str, *, profile: str = "runsc", bundle: str) -> NormalizeResult:
+    """The spec as the runtime holds it after ReadSpec: relative paths joined onto `bundle`.
+
+    Raises:
+        InvalidSpec: the profile finds errors, so the runtime would refuse the spec before normalizing it.
+    """
+    prof = get_profile(profile)
+    bundle = _absolute_bundle(bundle)
+    doc = load(raw)
+    report = judge(doc, prof, CheckOptions())
+    if not report.valid:
+        raise InvalidSpec(report)
+    spec, patch = prof.normalize(doc.data, bundle)
+    return NormalizeResult.model_construct(spec=spec, patch=patch, findings=report.findings)
+
+
+def capability_table(*, profile: str = "runsc") -> CapabilityTable:
+    """Every capability name the profile accepts, with its number."""
+    return get_profile(profile).capability_table()
+
+
+def capabilities(caps: Any, *, profile: str = "runsc") -> CapabilitiesResult:
+    """Names and masks of an OCI `process.capabilities` object (already parsed).
+
+    Raises:
+        CapabilityError: unknown names or wrong shapes, each with its pointer.
+    """
+    return get_profile(profile).capability_sets(caps)
+
+
+def classify_mounts(raw: bytes | str, *, profile: str = "runsc") -> MountsResult:
+    """How the profile's runtime would serve each mount of the spec."""
+    prof = get_profile(profile)
+    doc = load(raw)
+    return MountsResult.model_construct(profile=prof.name, mounts=prof.classify_mounts(doc.data))
+
+
+def rules(profile: str | None = None) -> RulesList:
+    """The rule catalog of one profile, or of all of them."""
+    names = [get_profile(profile).name] if profile is not None else profile_names()
+    return RulesList.model_construct(rules=[info for name in names for info in get_profile(name).catalog.info()])

@@ -1,0 +1,36 @@
+"""Profile `runsc-2018` (placeholder until its rules land)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from app.core import capabilities as caps_mod
+from app.core.loader import Document
+from app.core.profiles.base import CheckOptions, Profile
+from app.core.rules import Catalog
+from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
+
+
+class Runsc2018Profile(Profile):
+    name: ClassVar[str] = "runsc-2018"
+    title: ClassVar[str] = "gVisor runsc as of 2018 (specutils.go)"
+    description: ClassVar[str] = "gVisor runsc as of 2018 (specutils.go)"
+    catalog: ClassVar[Catalog] = Catalog("runsc-2018", [])
+
+    def check(self, doc: Document, options: CheckOptions) -> list[Finding]:
+        return []
+
+    def sandbox(self, data: dict[str, Any]) -> SandboxInfo:
+        return SandboxInfo()
+
+    def capability_table(self) -> CapabilityTable:
+        return caps_mod.table(self.name, 40)
+
+    def capability_sets(self, caps: Any, *, base: str = "") -> CapabilitiesResult:
+        return caps_mod.sets(caps, profile=self.name, last_cap=40, base=base)
+
+    def classify_mounts(self, data: dict[str, Any]) -> list[MountInfo]:
+        return []
+
+    def normalize(self, data: dict[str, Any], bundle: str) -> tuple[dict[str, Any], list[PatchOp]]:
+        return data, []

@@ -1,0 +1,22 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("SPECGATE_SHARED", ROOT.parent / "shared"))
+"""The read-only shared data (conformance corpus, bench workloads) beside the checkout."""
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No SPECGATE_* setting of the developer's shell leaks into a test."""
+    for key in list(os.environ):
+        if key.startswith("SPECGATE_"):
+            monkeypatch.delenv(key)
+    yield
