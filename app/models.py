@@ -16,8 +16,10 @@ Severity = Literal["error", "warning", "info"]
 RuleScope = Literal["document", "bundle", "host"]
 """What a rule needs to be decided: the document alone, the bundle directory, or the host."""
 
+
 class _Wire(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
 
 # One problem found in a document.
 class Finding(_Wire):
@@ -29,11 +31,13 @@ class Finding(_Wire):
     )
     message: str = Field(description="What is wrong and what to do about it.")
 
+
 # Counts of findings by severity.
 class Summary(_Wire):
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+
 
 # What the containerd / CRI-O annotations say about sandbox placement.
 class SandboxInfo(_Wire):
@@ -42,6 +46,7 @@ class SandboxInfo(_Wire):
     )
     creates_sandbox: bool = Field(default=True, description="True when the runtime would create a new sandbox.")
     sandbox_id: str | None = Field(default=None, description="The sandbox to join, from the annotations.")
+
 
 # The verdict on one document.
 class ValidationReport(_Wire):
@@ -52,11 +57,13 @@ class ValidationReport(_Wire):
     summary: Summary
     sandbox: SandboxInfo
 
+
 # One RFC 6902 operation.
 class PatchOp(_Wire):
     op: Literal["add", "remove", "replace"]
     path: str
     value: Any = None
+
 
 # A spec as the runtime sees it after ReadSpec, with the patch that produced it.
 class NormalizeResult(_Wire):
@@ -64,16 +71,19 @@ class NormalizeResult(_Wire):
     patch: list[PatchOp]
     findings: list[Finding]
 
+
 # One row of a profile's capability table.
 class CapabilityInfo(_Wire):
     name: str = Field(examples=["CAP_CHOWN"])
     number: int = Field(examples=[0])
+
 
 # Every capability a profile knows.
 class CapabilityTable(_Wire):
     profile: str = "runsc"
     capabilities: list[CapabilityInfo]
     last_cap: int
+
 
 # One capability set as names and as the 64-bit mask /proc/PID/status prints.
 class CapabilitySet(_Wire):
@@ -85,6 +95,7 @@ class CapabilitySet(_Wire):
     )
     granted_mask: str = Field(default="0x0000000000000000", description="Mask of `granted`.")
 
+
 # The five capability sets of a process.
 class CapabilitiesResult(_Wire):
     profile: str = "runsc"
@@ -93,6 +104,7 @@ class CapabilitiesResult(_Wire):
     inheritable: CapabilitySet
     permitted: CapabilitySet
     ambient: CapabilitySet
+
 
 # How a runtime would serve one entry of `mounts`.
 class MountInfo(_Wire):
@@ -104,10 +116,12 @@ class MountInfo(_Wire):
     gofer: bool = Field(description="True when runsc serves the mount from the host through its gofer (Is9PMount).")
     reasons: list[str] = Field(default_factory=list)
 
+
 # Every mount of a spec, classified.
 class MountsResult(_Wire):
     profile: str = "runsc"
     mounts: list[MountInfo]
+
 
 # One entry of the rule catalog.
 class RuleInfo(_Wire):
@@ -119,14 +133,17 @@ class RuleInfo(_Wire):
     scope: RuleScope = "document"
     checked: bool = Field(default=True, description="False for rules that need the host and are listed for reference.")
 
+
 # The rule catalog.
 class RulesList(_Wire):
     rules: list[RuleInfo]
+
 
 # One problem in a malformed request.
 class ProblemError(_Wire):
     path: str
     message: str
+
 
 # RFC 9457 problem details.
 class Problem(BaseModel):
@@ -137,6 +154,7 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[ProblemError] | None = None
+
 
 # Liveness / readiness answer.
 class Health(_Wire):

@@ -118,8 +118,15 @@ def sets(
     if caps is None:
         caps = {}
     if not isinstance(caps, dict):
-        raise CapabilityError([(base, "capabilities must be an object with the sets bounding, effective, "
-                                      "inheritable, permitted and ambient")])
+        raise CapabilityError(
+            [
+                (
+                    base,
+                    "capabilities must be an object with the sets bounding, effective, "
+                    "inheritable, permitted and ambient",
+                )
+            ]
+        )
     result: dict[str, CapabilitySet] = {}
     for set_name in SET_NAMES:
         value = caps.get(set_name)
@@ -161,5 +168,8 @@ def _unknown_message(name: str, last_cap: int) -> str:
     if candidate != name and known_number(candidate, last_cap) is not None:
         hint = f"; did you mean {candidate!r}? names are case-sensitive and need the CAP_ prefix"
     elif candidate in NUMBERS:
-        hint = f" ({candidate} is number {NUMBERS[candidate]}, newer than this runtime knows; its last is {ALL_NAMES[last_cap]})"
+        hint = (
+            f" ({candidate} is number {NUMBERS[candidate]}, newer than this runtime knows;"
+            f" its last is {ALL_NAMES[last_cap]})"
+        )
     return f"unknown capability {name!r}{hint}"

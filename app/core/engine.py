@@ -21,7 +21,9 @@ from app.models import (
 )
 
 
-def _options(prof: Profile, platform: str, lifecycle: Lifecycle, bundle: str | None, file_name: str | None) -> CheckOptions:
+def _options(
+    prof: Profile, platform: str, lifecycle: Lifecycle, bundle: str | None, file_name: str | None
+) -> CheckOptions:
     if platform not in prof.platforms:
         raise UnknownPlatform(prof.name, platform, prof.platforms)
     if lifecycle not in ("create", "start"):

@@ -36,7 +36,7 @@ def test_last_duplicate_wins_as_in_go() -> None:
     [
         pytest.param(b"", "syntax", None, None, id="empty"),
         pytest.param(b"   \n", "syntax", None, None, id="blank"),
-        pytest.param(b'{"a": 1,}', "syntax", 1, 9, id="trailing-comma"),
+        pytest.param(b'{"a": 1,}', "syntax", 1, 8, id="trailing-comma"),
         pytest.param(b'{\n  "a": tru\n}', "syntax", 2, None, id="bad-literal-line-2"),
         pytest.param(b"[1, 2]", "not-object", None, None, id="array"),
         pytest.param(b'"text"', "not-object", None, None, id="string"),

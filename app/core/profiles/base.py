@@ -27,7 +27,7 @@ class CheckOptions:
 
 
 class Profile(abc.ABC):
-    """A rule set plus the runtime behaviours that go with it (capability mapping, mount classification, normalization)."""
+    """A rule set plus the runtime behaviours that go with it: capabilities, mount classification, normalization."""
 
     name: ClassVar[str]
     title: ClassVar[str]
