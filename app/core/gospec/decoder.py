@@ -1,0 +1,245 @@
+"""Go's encoding/json decoding of a spec, modelled: what it accepts, what it rejects, what it drops.
+
+The Go decoder that runsc uses (json.Unmarshal / json.Decoder into specs.Spec):
+- matches object keys to struct fields exactly first, then case-insensitively ("Process" fills
+  `process`), and when several keys land on one field the last one wins;
+- ignores unknown keys (today's runsc first decodes strictly and warns about them);
+- treats null as "leave the zero value" for every type, so null never fails;
+- rejects a value of the wrong JSON kind, a number with a fraction or exponent for an integer
+  field, and an integer outside the field's width, with an UnmarshalTypeError.
+
+`decode` is fast for the common case: one compiled JSON Schema (jsonschema-rs, in Rust)
+answers "exact names, right types, nothing unknown"; only documents that fail it are walked
+in Python to reproduce the decoder's exact view and messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+
+from app.core.gospec.types import INT_RANGES, MODELS, GoType, StructTable, parse_type
+from app.core.pointer import join, split
+
+SPEC = GoType("struct", struct="Spec")
+
+
+@dataclass(frozen=True, slots=True)
+class TypeMismatch:
+    """A value Go's decoder refuses, at its pointer in the submitted document."""
+
+    pointer: str
+    message: str
+    """Go's own words: `json: cannot unmarshal string into Go struct field Process.process.terminal of type bool`."""
+    expected: str
+    """The Go type wanted there, e.g. `bool`."""
+
+
+@dataclass(slots=True)
+class GoDecoded:
+    """A spec as Go decoded it: the canonical view, and what the decoder refused or did not know."""
+
+    spec: dict[str, Any]
+    """The document with keys renamed to the json names Go matched them to and refused values dropped.
+    Identical to the submitted document (the same object) when nothing needed changing."""
+    type_errors: list[TypeMismatch] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    """Pointers (in the submitted document) of members no field matches."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Canonical pointer -> submitted pointer, for members whose key differed from the json name."""
+
+    def origin(self, pointer: str) -> str:
+        """Translate a pointer into the canonical view back into the submitted document."""
+        if not self.renamed:
+            return pointer
+        tokens = split(pointer)
+        for size in range(len(tokens), 0, -1):
+            prefix = join("", *tokens[:size])
+            if prefix in self.renamed:
+                return join(self.renamed[prefix], *tokens[size:])
+        return pointer
+
+
+class _Model:
+    """The struct table of one specs-go version, parsed, with a field lookup per struct."""
+
+    def __init__(self, table: StructTable) -> None:
+        self.fields: dict[str, dict[str, GoType]] = {
+            name: {json: parse_type(go, table) for json, go in members} for name, members in table.items()
+        }
+        self.folded: dict[str, dict[str, str]] = {
+            name: {json.casefold(): json for json in members} for name, members in self.fields.items()
+        }
+        self.validator = jsonschema_rs.Draft4Validator(self._schema())
+
+    def lookup(self, struct: str, key: str) -> str | None:
+        """The json name Go matches `key` to in `struct`, or None when no field matches."""
+        if key in self.fields[struct]:
+            return key
+        return self.folded[struct].get(key.casefold())
+
+    def _schema(self) -> dict[str, Any]:
+        """A JSON Schema that accepts exactly the documents needing no work from the Python walk."""
+        definitions = {
+            name: {
+                "type": ["object", "null"],
+                "properties": {json: _schema_of(t, nullable=True) for json, t in members.items()},
+                "additionalProperties": False,
+            }
+            for name, members in self.fields.items()
+        }
+        return {"$ref": "#/definitions/Spec", "definitions": definitions}
+
+
+def _schema_of(t: GoType, *, nullable: bool) -> dict[str, Any]:
+    # Array elements and map values must not be null here: Go turns those into zero values,
+    # which the Python walk writes out so that rules see what the runtime sees.
+    if t.kind == "ptr" and t.elem is not None:
+        return _schema_of(t.elem, nullable=nullable)
+    if t.kind == "struct":
+        schema: dict[str, Any] = {"$ref": f"#/definitions/{t.struct}"}
+        return schema if nullable else {"allOf": [schema, {"type": "object"}]}
+    if t.kind == "slice" and t.elem is not None:
+        return {"type": _nullable("array", nullable), "items": _schema_of(t.elem, nullable=False)}
+    if t.kind == "map" and t.elem is not None:
+        return {"type": _nullable("object", nullable), "additionalProperties": _schema_of(t.elem, nullable=False)}
+    if t.kind == "any":
+        return {}
+    if t.kind in INT_RANGES:
+        low, high = INT_RANGES[t.kind]
+        return {"type": _nullable("integer", nullable), "minimum": low, "maximum": high}
+    return {"type": _nullable("boolean" if t.kind == "bool" else "string", nullable)}
+
+
+def _nullable(kind: str, nullable: bool) -> str | list[str]:
+    return [kind, "null"] if nullable else kind
+
+
+@cache
+def _model(name: str) -> _Model:
+    return _Model(MODELS[name])
+
+
+def model_names() -> list[str]:
+    """Names of the specs-go versions that can be decoded."""
+    return list(MODELS)
+
+
+def decode(data: dict[str, Any], model: str) -> GoDecoded:
+    """Decode a parsed spec the way Go's encoding/json would into `specs.Spec` of `model`."""
+    m = _model(model)
+    if m.validator.is_valid(data):
+        return GoDecoded(spec=data)
+    walk = _Walk(m)
+    spec = walk.struct(data, "Spec", "", "")
+    return GoDecoded(spec=spec, type_errors=walk.errors, unknown=walk.unknown, renamed=walk.renamed)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _zero(t: GoType) -> Any:
+    """The zero value Go leaves for a null array element or map value, as JSON."""
+    if t.kind == "struct":
+        return {}
+    if t.kind in INT_RANGES:
+        return 0
+    return {"string": "", "bool": False}.get(t.kind)
+
+
+class _Walk:
+    """One pass over a document that failed the fast check."""
+
+    def __init__(self, model: _Model) -> None:
+        self.model = model
+        self.errors: list[TypeMismatch] = []
+        self.unknown: list[str] = []
+        self.renamed: dict[str, str] = {}
+
+    def struct(self, obj: dict[str, Any], name: str, canon: str, orig: str, dotted: str = "") -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        members = self.model.fields[name]
+        for key, value in obj.items():
+            json_name = self.model.lookup(name, key)
+            here = join(orig, key)
+            if json_name is None:
+                self.unknown.append(here)
+                continue
+            canon_here = join(canon, json_name)
+            if json_name != key:
+                self.renamed[canon_here] = here
+            # Go names the field by the json names of the struct fields that lead to it (map keys and
+            # array indexes are not part of that path).
+            field_path = f"{dotted}.{json_name}" if dotted else json_name
+            ok, decoded = self.value(value, members[json_name], canon_here, here, name, field_path)
+            if not ok:
+                continue  # Go leaves the field as it was (zero, or an earlier key's value)
+            if decoded is None:
+                out.pop(json_name, None)  # null: nil pointer / zero value, which rules read as absent
+            else:
+                out[json_name] = decoded
+        return out
+
+    def value(self, value: Any, t: GoType, canon: str, orig: str, owner: str, dotted: str) -> tuple[bool, Any]:
+        """(accepted, decoded value); null is accepted as 'absent' (None)."""
+        if value is None:
+            return True, None
+        if t.kind == "ptr" and t.elem is not None:
+            return self.value(value, t.elem, canon, orig, owner, dotted)
+        if t.kind == "any":
+            return True, value
+        if t.kind == "struct" and t.struct is not None:
+            if isinstance(value, dict):
+                return True, self.struct(value, t.struct, canon, orig, dotted)
+            return self._refuse(value, t, orig, owner, dotted)
+        if t.kind == "slice" and t.elem is not None:
+            if not isinstance(value, list):
+                return self._refuse(value, t, orig, owner, dotted)
+            items = []
+            for index, item in enumerate(value):
+                ok, decoded = self.value(item, t.elem, join(canon, index), join(orig, index), owner, dotted)
+                items.append(decoded if ok and decoded is not None else _zero(t.elem))
+            return True, items
+        if t.kind == "map" and t.elem is not None:
+            if not isinstance(value, dict):
+                return self._refuse(value, t, orig, owner, dotted)
+            entries = {}
+            for key, item in value.items():
+                ok, decoded = self.value(item, t.elem, join(canon, key), join(orig, key), owner, dotted)
+                entries[key] = decoded if ok and decoded is not None else _zero(t.elem)
+            return True, entries
+        if t.kind == "string":
+            return (True, value) if isinstance(value, str) else self._refuse(value, t, orig, owner, dotted)
+        if t.kind == "bool":
+            return (True, value) if isinstance(value, bool) else self._refuse(value, t, orig, owner, dotted)
+        low, high = INT_RANGES[t.kind]
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return True, value
+        return self._refuse(value, t, orig, owner, dotted)
+
+    def _refuse(self, value: Any, t: GoType, orig: str, owner: str, dotted: str) -> tuple[bool, Any]:
+        kind = _json_kind(value)
+        if kind == "number" and t.kind in INT_RANGES:
+            # Go names the literal when a number does not fit the integer field.
+            kind = f"number {_go_number(value)}"
+        message = f"json: cannot unmarshal {kind} into Go struct field {owner}.{dotted} of type {t.go_name()}"
+        self.errors.append(TypeMismatch(pointer=orig, message=message, expected=t.go_name()))
+        return False, None
+
+
+def _go_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return f"{value:.1f}"
+    return repr(value)
