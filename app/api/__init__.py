@@ -1,0 +1,1 @@
+"""The HTTP layer: the only code that imports FastAPI. Routes call app.core; errors are mapped in errors.py."""

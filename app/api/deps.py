@@ -1,0 +1,107 @@
+"""Dependencies shared by the routes, as `Annotated` aliases.
+
+The document is read as raw bytes, never through a FastAPI body model: the core parses it
+exactly once (duplicate members and encoding errors are only visible in the bytes), and
+the size limit is enforced while the body streams in, so a 10 MB body is refused without
+being buffered.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query, Request, status
+
+from app.config import Settings
+from app.core import profile_names
+
+PROFILES = profile_names()
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _check_media_type(content_type: str | None) -> None:
+    # No Content-Type at all is taken as JSON (what `curl --data-binary` from a pipeline sends without -H);
+    # a declared type that is not JSON is refused, so a form post or a text upload never gets parsed as a spec.
+    if content_type is None:
+        return
+    media_type, _, params = content_type.partition(";")
+    media_type = media_type.strip().lower()
+    if media_type != "application/json" and not (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    ):
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            f"the body must be sent as application/json, not {media_type or 'an empty media type'!r}; "
+            "send the header 'Content-Type: application/json'",
+        )
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            raise HTTPException(
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                f"a config.json must be UTF-8, not {charset!r}; send it as 'application/json; charset=utf-8'",
+            )
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(
+        status.HTTP_413_CONTENT_TOO_LARGE,
+        f"the body is larger than {limit} bytes, the limit of this service (SPECGATE_MAX_BODY_BYTES)",
+    )
+
+
+async def read_document(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> bytes:
+    """The request body as bytes, after checking its media type, encoding and size."""
+    _check_media_type(request.headers.get("content-type"))
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            f"Content-Encoding {encoding!r} is not supported; send the document uncompressed",
+        )
+    limit = settings.max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _too_large(limit)
+    return bytes(body)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RawDocument = Annotated[bytes, Depends(read_document)]
+ProfileQuery = Annotated[
+    str,
+    Query(
+        description=f"The rule set to judge with: {', '.join(PROFILES)}. An unknown profile gets 422.",
+        json_schema_extra={"enum": PROFILES},
+    ),
+]
+PlatformQuery = Annotated[
+    str,
+    Query(description="The platform the document targets (the document does not say). Profiles judge `linux`."),
+]
+LifecycleQuery = Annotated[
+    str,
+    Query(
+        description="`create` judges the spec as `runtime create` does; `start` also requires `process`.",
+        json_schema_extra={"enum": ["create", "start"]},
+    ),
+]
+BundleQuery = Annotated[
+    str,
+    Query(
+        description="Absolute path of the bundle directory on the runtime's host; relative paths in the spec are "
+        "joined onto it. The server never reads it from its own disk.",
+        examples=["/run/containerd/io.containerd.runtime.v2.task/k8s.io/4f1c0e2a"],
+    ),
+]

@@ -1,0 +1,210 @@
+"""Request examples for the OpenAPI document, so that "Try it out" in Swagger UI works at once."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_SANDBOX_ID = "0f5b2a9c3e7d41f8a6b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d"
+_POD_UID = "6c1f7a52-9e0b-4c47-8f3a-2d6e1b9c0a74"
+_KUBELET_POD = f"/var/lib/kubelet/pods/{_POD_UID}"
+
+_DEFAULT_CAPS = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FSETID",
+    "CAP_FOWNER",
+    "CAP_MKNOD",
+    "CAP_NET_RAW",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETFCAP",
+    "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT",
+    "CAP_KILL",
+    "CAP_AUDIT_WRITE",
+]
+"""containerd's default capability set for a Kubernetes container."""
+
+CAPABILITIES: dict[str, Any] = {
+    "bounding": _DEFAULT_CAPS,
+    "effective": _DEFAULT_CAPS,
+    "permitted": _DEFAULT_CAPS,
+    "inheritable": [],
+    "ambient": [],
+}
+
+CONFIG: dict[str, Any] = {
+    "ociVersion": "1.2.0",
+    "process": {
+        "user": {"uid": 101, "gid": 101, "additionalGids": [101]},
+        "args": ["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"],
+        "env": [
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOSTNAME=web-7c9d8b6f5d-x2kqp",
+            "KUBERNETES_SERVICE_HOST=10.96.0.1",
+            "KUBERNETES_SERVICE_PORT=443",
+        ],
+        "cwd": "/",
+        "capabilities": CAPABILITIES,
+        "noNewPrivileges": True,
+        "oomScoreAdj": 1000,
+    },
+    "root": {"path": "rootfs"},
+    "mounts": [
+        {"destination": "/proc", "type": "proc", "source": "proc", "options": ["nosuid", "noexec", "nodev"]},
+        {
+            "destination": "/dev",
+            "type": "tmpfs",
+            "source": "tmpfs",
+            "options": ["nosuid", "strictatime", "mode=755", "size=65536k"],
+        },
+        {
+            "destination": "/dev/pts",
+            "type": "devpts",
+            "source": "devpts",
+            "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
+        },
+        {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue", "options": ["nosuid", "noexec", "nodev"]},
+        {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
+        {
+            "destination": "/sys/fs/cgroup",
+            "type": "cgroup",
+            "source": "cgroup",
+            "options": ["nosuid", "noexec", "nodev", "relatime", "ro"],
+        },
+        {
+            "destination": "/etc/hosts",
+            "type": "bind",
+            "source": f"{_KUBELET_POD}/etc-hosts",
+            "options": ["rbind", "rprivate", "rw"],
+        },
+        {
+            "destination": "/dev/termination-log",
+            "type": "bind",
+            "source": f"{_KUBELET_POD}/containers/web/3b9c2f1e",
+            "options": ["rbind", "rprivate", "rw"],
+        },
+        {
+            "destination": "/var/run/secrets/kubernetes.io/serviceaccount",
+            "type": "bind",
+            "source": f"{_KUBELET_POD}/volumes/kubernetes.io~projected/kube-api-access-7x2lq",
+            "options": ["rbind", "rprivate", "ro"],
+        },
+    ],
+    "annotations": {
+        "io.kubernetes.cri.container-type": "container",
+        "io.kubernetes.cri.container-name": "web",
+        "io.kubernetes.cri.image-name": "docker.io/library/nginx:1.27.3",
+        "io.kubernetes.cri.sandbox-id": _SANDBOX_ID,
+        "io.kubernetes.cri.sandbox-name": "web-7c9d8b6f5d-x2kqp",
+        "io.kubernetes.cri.sandbox-namespace": "shop",
+        "io.kubernetes.cri.sandbox-uid": _POD_UID,
+    },
+    "linux": {
+        "resources": {
+            "devices": [{"allow": False, "access": "rwm"}],
+            "memory": {"limit": 268435456},
+            "cpu": {"shares": 256, "quota": 50000, "period": 100000},
+        },
+        "cgroupsPath": f"kubepods-burstable-pod{_POD_UID.replace('-', '_')}.slice:cri-containerd:3b9c2f1e",
+        "namespaces": [
+            {"type": "pid"},
+            {"type": "ipc", "path": "/proc/4242/ns/ipc"},
+            {"type": "uts", "path": "/proc/4242/ns/uts"},
+            {"type": "mount"},
+            {"type": "network", "path": "/proc/4242/ns/net"},
+        ],
+        "maskedPaths": [
+            "/proc/acpi",
+            "/proc/kcore",
+            "/proc/keys",
+            "/proc/latency_stats",
+            "/proc/timer_list",
+            "/proc/timer_stats",
+            "/proc/sched_debug",
+            "/proc/scsi",
+            "/sys/firmware",
+        ],
+        "readonlyPaths": [
+            "/proc/asound",
+            "/proc/bus",
+            "/proc/fs",
+            "/proc/irq",
+            "/proc/sys",
+            "/proc/sysrq-trigger",
+        ],
+    },
+}
+"""The spec containerd writes for an nginx container of a Kubernetes pod (root.path relative to the bundle)."""
+
+
+def _with_selinux_and_bad_mount() -> dict[str, Any]:
+    spec = copy.deepcopy(CONFIG)
+    spec["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0:c123,c456"
+    spec["mounts"].append({"destination": "data", "type": "bind", "source": "/srv/data"})
+    return spec
+
+
+def document_examples(*, invalid: bool = True) -> dict[str, dict[str, Any]]:
+    """OpenAPI `examples` for a config.json body: a valid Kubernetes container, and one a runtime refuses."""
+    examples: dict[str, dict[str, Any]] = {
+        "kubernetes-container": {
+            "summary": "An nginx container of a Kubernetes pod, as containerd writes it",
+            "value": CONFIG,
+        }
+    }
+    if invalid:
+        examples["selinux-and-relative-mount"] = {
+            "summary": "The same container with an SELinux label and a relative mount destination",
+            "value": _with_selinux_and_bad_mount(),
+        }
+    return examples
+
+
+def document_body(description: str, *, invalid: bool = True) -> dict[str, Any]:
+    """The OpenAPI `requestBody` of the routes that take a config.json as raw bytes."""
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "description": "An OCI runtime-spec config.json."},
+                    "examples": document_examples(invalid=invalid),
+                }
+            },
+        }
+    }
+
+
+def capabilities_body() -> dict[str, Any]:
+    """The OpenAPI `requestBody` of POST /capabilities."""
+    return {
+        "requestBody": {
+            "required": True,
+            "description": "An OCI `process.capabilities` object: up to five lists of capability names.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            name: {"type": "array", "items": {"type": "string"}}
+                            for name in ("bounding", "effective", "inheritable", "permitted", "ambient")
+                        },
+                    },
+                    "examples": {
+                        "containerd-default": {
+                            "summary": "containerd's default set for a Kubernetes container",
+                            "value": CAPABILITIES,
+                        },
+                        "unknown-name": {
+                            "summary": "A set with a misspelled name (422 names it with its pointer)",
+                            "value": {"bounding": ["CAP_CHOWN", "CAP_NET_ADMN"], "effective": ["CAP_CHOWN"]},
+                        },
+                    },
+                }
+            },
+        }
+    }

@@ -1,0 +1,31 @@
+"""GET /healthz and /readyz: liveness and readiness probes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from app.models import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Liveness probe", response_description="The process is alive.")
+async def healthz() -> Health:
+    """Answer while the process is alive."""
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    summary="Readiness probe",
+    description="200 once every profile has judged a document at startup (validators compiled), 503 before.",
+    response_description="Ready, with the profiles that can be used.",
+    responses={503: {"model": Health, "description": "Not ready yet."}},
+)
+async def readyz(request: Request, response: Response) -> Health:
+    """Answer 200 once the profiles are warmed up, 503 before."""
+    profiles: list[str] | None = getattr(request.app.state, "ready_profiles", None)
+    if profiles is None:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return Health(status="not ready")
+    return Health(status="ready", profiles=profiles)

@@ -1,0 +1,35 @@
+"""POST /normalize: the spec as the runtime holds it after reading the bundle."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app import core
+from app.api.deps import BundleQuery, ProfileQuery, RawDocument, SettingsDep
+from app.api.errors import problem_responses
+from app.api.examples import document_body
+from app.api.offload import judge
+from app.models import NormalizeResult
+
+router = APIRouter(tags=["normalize"])
+
+
+@router.post(
+    "/normalize",
+    summary="Normalize a config.json against its bundle",
+    description=(
+        "Make relative paths absolute the way runsc's `ReadSpec` does: a relative `root.path` and relative bind "
+        "mount sources are joined onto `bundle`. Returns the normalized spec, the RFC 6902 patch that turns the "
+        "submitted document into it, and the findings of the validation that runs first.\n\n"
+        "A spec the runtime would refuse gets 422 with the validation report in the problem body. "
+        "The server never reads `bundle` from its own disk."
+    ),
+    response_description="The normalized spec, the RFC 6902 patch and the findings.",
+    responses=problem_responses(400, 413, 415, 422),
+    openapi_extra=document_body("The config.json, sent as its raw bytes.", invalid=False),
+)
+async def normalize(
+    raw: RawDocument, settings: SettingsDep, bundle: BundleQuery, profile: ProfileQuery = "runsc"
+) -> NormalizeResult:
+    """Normalize a config.json against its bundle directory."""
+    return await judge(settings.inline_bytes, len(raw), core.normalize, raw, profile=profile, bundle=bundle)

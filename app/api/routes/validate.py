@@ -1,0 +1,48 @@
+"""POST /validate: judge a config.json with one profile."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app import core
+from app.api.deps import LifecycleQuery, PlatformQuery, ProfileQuery, RawDocument, SettingsDep
+from app.api.errors import problem_responses
+from app.api.examples import document_body
+from app.api.offload import judge
+from app.models import ValidationReport
+
+router = APIRouter(tags=["validate"])
+
+
+@router.post(
+    "/validate",
+    summary="Validate a config.json",
+    description=(
+        "Judge an OCI runtime-spec `config.json` the way the profile's runtime (or the spec) would, and report "
+        "**every** finding at once: rule id, severity, an RFC 6901 pointer into the submitted document and a "
+        "message saying what to change.\n\n"
+        "The answer is 200 whenever the body is a JSON object, also when the spec is invalid: the verdict is "
+        "`valid` (true iff there is no `error` finding). A body that is not JSON, not UTF-8 or not an object "
+        "gets 400 with the line and column."
+    ),
+    response_description="The report: verdict, findings, counts by severity and sandbox placement.",
+    responses=problem_responses(400, 413, 415, 422),
+    openapi_extra=document_body("The config.json, sent as its raw bytes (`Content-Type: application/json`)."),
+)
+async def validate(
+    raw: RawDocument,
+    settings: SettingsDep,
+    profile: ProfileQuery = "runsc",
+    platform: PlatformQuery = "linux",
+    lifecycle: LifecycleQuery = "create",
+) -> ValidationReport:
+    """Validate a config.json."""
+    return await judge(
+        settings.inline_bytes,
+        len(raw),
+        core.validate,
+        raw,
+        profile=profile,
+        platform=platform,
+        lifecycle=lifecycle,  # type: ignore[arg-type]  # the core refuses other values with BadArgument
+    )

@@ -1,0 +1,44 @@
+"""The OpenAPI document, with error responses described as problem+json only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from app.api.errors import PROBLEM_MEDIA_TYPE
+
+
+def _problem_only(document: dict[str, Any]) -> dict[str, Any]:
+    # FastAPI files a response `model` under application/json too; errors are only ever problem+json.
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code.startswith(("4", "5")) and PROBLEM_MEDIA_TYPE in content:
+                    content.pop("application/json", None)
+    return document
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Replace app.openapi with a cached builder that applies the fix above."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _problem_only(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    openapi_version=app.openapi_version,
+                    summary=app.summary,
+                    description=app.description,
+                    routes=app.routes,
+                    tags=app.openapi_tags,
+                    license_info=app.license_info,
+                    separate_input_output_schemas=app.separate_input_output_schemas,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

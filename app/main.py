@@ -1,0 +1,98 @@
+"""The ASGI application: `uvicorn app.main:app` serves the whole HTTP API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import orjson
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app import __version__, core
+from app.api.docs import install_docs
+from app.api.errors import install_exception_handlers
+from app.api.examples import CONFIG
+from app.api.main import api_router
+from app.api.schema import install_openapi
+from app.config import Settings
+
+logger = logging.getLogger("specgate")
+
+DESCRIPTION = """\
+specgate judges OCI runtime-spec `config.json` documents the way a real runtime would, before they reach one.
+
+Profiles: `runsc` (today's gVisor runsc, the default), `runsc-2018` (runsc of 2018) and `oci` (the OCI
+runtime-spec, version-aware). Every finding of a document is reported at once, each with a stable rule id,
+a severity, an RFC 6901 JSON Pointer into the submitted document and a message saying what to change.
+
+Documents are sent as raw bytes with `Content-Type: application/json`. Errors are RFC 9457
+`application/problem+json`.
+"""
+
+
+def _operation_id(route: APIRoute) -> str:
+    # "{tag}-{name}" keeps operation ids stable, so openapi/openapi.json diffs stay readable.
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def warm_up() -> list[str]:
+    """Judge a realistic document with every profile, so validators are compiled before the first request."""
+    raw = orjson.dumps(CONFIG)
+    names = core.profile_names()
+    for name in names:
+        core.validate(raw, profile=name)
+        core.classify_mounts(raw, profile=name)
+    return names
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    if settings.warm_up:
+        try:
+            app.state.ready_profiles = warm_up()
+        except Exception:
+            # Stay alive but not ready: the readiness probe keeps traffic away and the log says why.
+            logger.exception("warm-up failed; /readyz answers 503")
+    else:
+        app.state.ready_profiles = core.profile_names()
+    yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; tests pass their own settings."""
+    settings = settings or Settings()
+    docs = settings.docs
+    app = FastAPI(
+        title="specgate",
+        version=__version__,
+        summary="Judge OCI runtime-spec config.json documents as runsc, or the spec, would.",
+        description=DESCRIPTION,
+        license_info={"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        openapi_tags=[
+            {"name": "validate", "description": "Judge a whole document."},
+            {"name": "normalize", "description": "The spec as the runtime holds it after ReadSpec."},
+            {"name": "capabilities", "description": "Capability names, numbers and masks."},
+            {"name": "mounts", "description": "How the runtime serves each mount."},
+            {"name": "rules", "description": "The rule catalog."},
+            {"name": "health", "description": "Probes for orchestrators."},
+        ],
+        generate_unique_id_function=_operation_id,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.ready_profiles = None
+    install_exception_handlers(app)
+    app.include_router(api_router)
+    install_openapi(app)
+    if docs:
+        install_docs(app)
+    return app
+
+
+app = create_app()
