@@ -1,5 +1,66 @@
-"""Thin httpx client for the specgate service (placeholder until the client lands)."""
+"""Thin httpx client for the specgate service.
+
+```python
+import specgate_client
+
+with specgate_client.Client(base_url="http://specgate:8080") as client:
+    report = client.validate(Path("bundle/config.json"), profile="runsc")
+    if not report.valid:
+        for finding in report.findings:
+            print(finding.severity, finding.path, finding.rule, finding.message)
+```
+"""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from specgate_client._calls import DEFAULT_TIMEOUT, Document
+from specgate_client._client import AsyncClient, Client
+from specgate_client._exceptions import APIError, SpecgateError, TransportError
+from specgate_client._models import (
+    CapabilitiesResult,
+    CapabilityInfo,
+    CapabilitySet,
+    CapabilityTable,
+    Finding,
+    Health,
+    MountInfo,
+    MountsResult,
+    NormalizeResult,
+    PatchOp,
+    Problem,
+    ProblemError,
+    RuleInfo,
+    RulesList,
+    SandboxInfo,
+    Summary,
+    ValidationReport,
+)
+from specgate_client._version import __version__
+
+__all__ = [
+    "APIError",
+    "AsyncClient",
+    "CapabilitiesResult",
+    "CapabilityInfo",
+    "CapabilitySet",
+    "CapabilityTable",
+    "Client",
+    "DEFAULT_TIMEOUT",
+    "Document",
+    "Finding",
+    "Health",
+    "MountInfo",
+    "MountsResult",
+    "NormalizeResult",
+    "PatchOp",
+    "Problem",
+    "ProblemError",
+    "RuleInfo",
+    "RulesList",
+    "SandboxInfo",
+    "SpecgateError",
+    "Summary",
+    "TransportError",
+    "ValidationReport",
+    "__version__",
+]

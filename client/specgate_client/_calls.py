@@ -1,0 +1,173 @@
+"""The sans-IO core shared by `Client` and `AsyncClient`: what to send, how to read the answer, when to retry."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, Union
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from specgate_client._exceptions import APIError, SpecgateError
+from specgate_client._models import (
+    CapabilitiesResult,
+    CapabilityTable,
+    Health,
+    MountsResult,
+    NormalizeResult,
+    Problem,
+    RulesList,
+    ValidationReport,
+)
+from specgate_client._version import __version__
+
+Model = TypeVar("Model", bound=BaseModel)
+
+Document = Union[bytes, str, "os.PathLike[str]", Mapping[str, Any]]
+"""A config.json as raw bytes, as JSON text, as the path of a file, or already parsed."""
+
+DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+"""Validation answers in milliseconds; a service that takes seconds is better reported than waited for."""
+
+RETRY_STATUSES = frozenset({429, 503})
+"""Answers that mean "not now": the service is overloaded or starting. Validation is idempotent, so POSTs retry too."""
+
+MAX_DELAY = 30.0
+"""No single wait is longer than this, whatever Retry-After asks for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[Model]):
+    """One API call: the request to make and the model its 2xx answer parses into."""
+
+    method: str
+    path: str
+    model: type[Model]
+    params: dict[str, str]
+    content: bytes | None = None
+    accept_statuses: frozenset[int] = frozenset()
+    """Non-2xx statuses whose body is still an answer of type `model` (503 from /readyz)."""
+
+    def request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        headers = {"Content-Type": "application/json"} if self.content is not None else None
+        return http.build_request(self.method, self.path, params=self.params, content=self.content, headers=headers)
+
+
+def body(doc: Document) -> bytes:
+    """The bytes to send for a document given in any of the accepted forms."""
+    if isinstance(doc, bytes):
+        return doc
+    if isinstance(doc, str):
+        return doc.encode("utf-8")
+    if isinstance(doc, os.PathLike):
+        with open(doc, "rb") as f:
+            return f.read()
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def headers(extra: Mapping[str, str] | None, token: str | None) -> dict[str, str]:
+    """Default headers of every request."""
+    result = {"User-Agent": f"specgate-client/{__version__}", "Accept": "application/json"}
+    if token is not None:
+        result["Authorization"] = f"Bearer {token}"
+    result.update(extra or {})
+    return result
+
+
+def validate(doc: Document, profile: str, platform: str, lifecycle: str | None) -> Call[ValidationReport]:
+    params = {"profile": profile, "platform": platform}
+    if lifecycle is not None:
+        params["lifecycle"] = lifecycle
+    return Call("POST", "/validate", ValidationReport, params, body(doc))
+
+
+def normalize(doc: Document, profile: str, bundle: str) -> Call[NormalizeResult]:
+    return Call("POST", "/normalize", NormalizeResult, {"profile": profile, "bundle": bundle}, body(doc))
+
+
+def capability_table(profile: str) -> Call[CapabilityTable]:
+    return Call("GET", "/capabilities", CapabilityTable, {"profile": profile})
+
+
+def capabilities(caps: Document, profile: str) -> Call[CapabilitiesResult]:
+    return Call("POST", "/capabilities", CapabilitiesResult, {"profile": profile}, body(caps))
+
+
+def classify_mounts(doc: Document, profile: str) -> Call[MountsResult]:
+    return Call("POST", "/classify-mounts", MountsResult, {"profile": profile}, body(doc))
+
+
+def rules(profile: str | None) -> Call[RulesList]:
+    return Call("GET", "/rules", RulesList, {"profile": profile} if profile is not None else {})
+
+
+def health() -> Call[Health]:
+    return Call("GET", "/healthz", Health, {})
+
+
+def ready() -> Call[Health]:
+    return Call("GET", "/readyz", Health, {}, accept_statuses=frozenset({503}))
+
+
+def parse(call: Call[Model], response: httpx.Response) -> Model:
+    """The answer as the call's model; APIError for any other status."""
+    if not (response.is_success or response.status_code in call.accept_statuses):
+        raise api_error(response)
+    try:
+        return call.model.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise SpecgateError(
+            f"{call.method} {call.path} answered {response.status_code} with a body that is not a "
+            f"{call.model.__name__}: {exc.error_count()} error(s), first: {exc.errors()[0]['msg']}"
+        ) from exc
+
+
+def api_error(response: httpx.Response) -> APIError:
+    """An APIError carrying the problem details of a non-2xx answer."""
+    try:
+        parsed: Any = response.json()
+    except ValueError:
+        parsed = response.text
+    problem: Problem | None = None
+    if isinstance(parsed, dict):
+        try:
+            problem = Problem.model_validate(parsed)
+        except ValidationError:
+            problem = None
+    return APIError(response.status_code, problem, parsed)
+
+
+def retryable(exc: httpx.HTTPError) -> bool:
+    """Errors after which the request certainly did not reach the application, so sending it again is safe."""
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+
+
+def delay(attempt: int, backoff: float, response: httpx.Response | None = None) -> float:
+    """Seconds to wait before retry number `attempt` (0-based): jittered exponential, or what Retry-After asks."""
+    wait = backoff * (2.0**attempt) * (0.5 + random.random() / 2)
+    if response is not None:
+        asked = retry_after(response.headers.get("Retry-After"))
+        if asked is not None:
+            wait = asked
+    return min(max(wait, 0.0), MAX_DELAY)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for: delta-seconds or an HTTP-date (RFC 9110, 10.2.3)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    seconds = float(when.timestamp()) - time.time()
+    return max(seconds, 0.0)

@@ -1,0 +1,165 @@
+"""The wire models of the specgate API, as the client receives them.
+
+A mirror of the server's `app/models.py`: the client must install and import without the
+server package, so it cannot import them from there. `tests/client/test_models.py` checks
+that every model here has the JSON schema of the server's model of the same name (except
+that the client ignores members it does not know, where the server forbids them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["error", "warning", "info"]
+"""How bad a finding is: `error` means the runtime would refuse the spec (or the spec says MUST)."""
+
+RuleScope = Literal["document", "bundle", "host"]
+"""What a rule needs to be decided: the document alone, the bundle directory, or the host."""
+
+
+class _Wire(BaseModel):
+    # The server may add fields (the contract allows it); an older client keeps working and ignores them.
+    model_config = ConfigDict(extra="ignore")
+
+
+# One problem found in a document.
+class Finding(_Wire):
+    rule: str = Field(description="Stable rule identifier, listed by GET /rules.", examples=["RUNSC-SELINUX"])
+    severity: Severity = Field(description="error, warning or info.")
+    path: str = Field(
+        description='RFC 6901 JSON Pointer into the submitted document ("" is the root).',
+        examples=["/process/selinuxLabel"],
+    )
+    message: str = Field(description="What is wrong and what to do about it.")
+
+
+# Counts of findings by severity.
+class Summary(_Wire):
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+
+# What the containerd / CRI-O annotations say about sandbox placement.
+class SandboxInfo(_Wire):
+    container_type: Literal["sandbox", "container"] | None = Field(
+        default=None, description="The CRI container type from the annotations, if a valid one is set."
+    )
+    creates_sandbox: bool = Field(default=True, description="True when the runtime would create a new sandbox.")
+    sandbox_id: str | None = Field(default=None, description="The sandbox to join, from the annotations.")
+
+
+# The verdict on one document.
+class ValidationReport(_Wire):
+    valid: bool = Field(description="True iff there is no finding of severity error.")
+    profile: str
+    platform: str = "linux"
+    findings: list[Finding]
+    summary: Summary
+    sandbox: SandboxInfo
+
+
+# One RFC 6902 operation.
+class PatchOp(_Wire):
+    op: Literal["add", "remove", "replace"]
+    path: str
+    value: Any = None
+
+
+# A spec as the runtime sees it after ReadSpec, with the patch that produced it.
+class NormalizeResult(_Wire):
+    spec: dict[str, Any]
+    patch: list[PatchOp]
+    findings: list[Finding]
+
+
+# One row of a profile's capability table.
+class CapabilityInfo(_Wire):
+    name: str = Field(examples=["CAP_CHOWN"])
+    number: int = Field(examples=[0])
+
+
+# Every capability a profile knows.
+class CapabilityTable(_Wire):
+    profile: str = "runsc"
+    capabilities: list[CapabilityInfo]
+    last_cap: int
+
+
+# One capability set as names and as the 64-bit mask /proc/PID/status prints.
+class CapabilitySet(_Wire):
+    names: list[str] = Field(description="Canonical names of the set, ordered by capability number, no duplicates.")
+    mask: str = Field(description="The set as 16 hex digits, e.g. 0x0000000000000021.", examples=["0x0000000000000021"])
+    granted: list[str] = Field(
+        default_factory=list,
+        description="What the runtime actually gives the task with default flags (e.g. runsc drops CAP_NET_RAW).",
+    )
+    granted_mask: str = Field(default="0x0000000000000000", description="Mask of `granted`.")
+
+
+# The five capability sets of a process.
+class CapabilitiesResult(_Wire):
+    profile: str = "runsc"
+    bounding: CapabilitySet
+    effective: CapabilitySet
+    inheritable: CapabilitySet
+    permitted: CapabilitySet
+    ambient: CapabilitySet
+
+
+# How a runtime would serve one entry of `mounts`.
+class MountInfo(_Wire):
+    index: int
+    destination: str | None = None
+    type: str | None = None
+    source: str | None = None
+    category: str = Field(description="Profile-specific category (runsc: gofer, erofs, sentry, skipped, invalid).")
+    gofer: bool = Field(description="True when runsc serves the mount from the host through its gofer (Is9PMount).")
+    reasons: list[str] = Field(default_factory=list)
+
+
+# Every mount of a spec, classified.
+class MountsResult(_Wire):
+    profile: str = "runsc"
+    mounts: list[MountInfo]
+
+
+# One entry of the rule catalog.
+class RuleInfo(_Wire):
+    id: str
+    profile: str
+    severity: Severity
+    summary: str
+    reference: str = Field(description="Where the rule comes from: a spec section URL or a runtime source file.")
+    scope: RuleScope = "document"
+    checked: bool = Field(default=True, description="False for rules that need the host and are listed for reference.")
+
+
+# The rule catalog.
+class RulesList(_Wire):
+    rules: list[RuleInfo]
+
+
+# One problem in a malformed request.
+class ProblemError(_Wire):
+    path: str
+    message: str
+
+
+# RFC 9457 problem details.
+class Problem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemError] | None = None
+
+
+# Liveness / readiness answer.
+class Health(_Wire):
+    status: Literal["ok", "ready", "not ready"] = "ok"
+    profiles: list[str] = Field(default_factory=list)
