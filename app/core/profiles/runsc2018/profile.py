@@ -14,7 +14,7 @@ from app.core import capabilities as caps_mod
 from app.core.gospec import GoDecoded, decode
 from app.core.loader import Document
 from app.core.normalize import absolutize
-from app.core.pointer import ptr, split
+from app.core.pointer import split
 from app.core.profiles.base import CheckOptions, Profile
 from app.core.profiles.runsc2018 import catalog as c
 from app.core.profiles.runsc2018.annotations import sandbox_info
@@ -26,17 +26,6 @@ from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, 
 
 MODEL = "runsc-2018"
 """The specs-go version 2018 runsc was built with (runtime-spec v1.0.x)."""
-
-_STRUCT_POINTERS: tuple[tuple[str, ...], ...] = (
-    ("process",),
-    ("process", "capabilities"),
-    ("root",),
-    ("solaris",),
-    ("windows",),
-    ("linux",),
-    ("linux", "seccomp"),
-)
-"""Pointer-to-struct fields the seed tests against nil, parents first."""
 
 
 class Runsc2018Profile(Profile):
@@ -66,7 +55,7 @@ class Runsc2018Profile(Profile):
                 f"member {split(pointer)[-1]!r} occurs more than once in its object: Go's decoder accepts this "
                 "silently and later values overwrite earlier ones; keep one so every reader sees the same spec.",
             )
-        spec = _go_view(decoded)
+        spec = decoded.spec
         for issue in (*validate_spec(spec), *capability_issues(spec)):
             path = decoded.origin(issue.path)
             if not _follows_from_refusal(path, decoded):
@@ -90,39 +79,9 @@ class Runsc2018Profile(Profile):
 
 
 def _follows_from_refusal(path: str, decoded: GoDecoded) -> bool:
-    """True when an issue only restates a type mismatch already reported.
+    """True when an issue is at or below a value the decoder refused: it only restates that refusal.
 
-    That is the case below a refused value (`"process": 5` has no args because it is not an object) and
-    at a refused string, which Go reads as "" (an empty capability name, an empty destination).
+    Go's Unmarshal fails on such a value, so ValidateSpec never runs; what it would have said about the
+    zero value left in its place (`"process": 5` has no args, a refused destination is "") is noise.
     """
-    for mismatch in decoded.type_errors:
-        if path.startswith(mismatch.pointer + "/") or (path == mismatch.pointer and mismatch.expected == "string"):
-            return True
-    return False
-
-
-def _go_view(decoded: GoDecoded) -> dict[str, Any]:
-    """The canonical spec, with a refused pointer-to-struct member back as an empty struct.
-
-    Go allocates the struct before it finds that the JSON value has the wrong type, so `"process": 5`
-    leaves a non-nil, empty Process: the seed then complains about process.args, not about process.
-    """
-    spec = decoded.spec
-    refused = {mismatch.pointer for mismatch in decoded.type_errors}
-    if not refused:
-        return spec
-    spec = dict(spec)
-    for tokens in _STRUCT_POINTERS:
-        if decoded.origin(ptr(*tokens)) not in refused:
-            continue
-        parent = spec
-        for token in tokens[:-1]:
-            child = parent.get(token)
-            if not isinstance(child, dict):
-                break
-            copied = dict(child)  # copy on the way down: the decoded spec may be the caller's document
-            parent[token] = copied
-            parent = copied
-        else:
-            parent.setdefault(tokens[-1], {})
-    return spec
+    return any(path == mismatch.pointer or path.startswith(mismatch.pointer + "/") for mismatch in decoded.type_errors)
