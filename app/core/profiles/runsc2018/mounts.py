@@ -49,7 +49,7 @@ def classify(mounts: Any) -> list[MountInfo]:
     """Every entry of `mounts` with its category and the reasons for it."""
     if not isinstance(mounts, list):
         return []
-    return [_classify_one(index, struct(entry), entry) for index, entry in enumerate(mounts)]
+    return [_classify_one(index, struct(entry)) for index, entry in enumerate(mounts)]
 
 
 def _provided_device(destination: str) -> str | None:
@@ -62,13 +62,11 @@ def _provided_device(destination: str) -> str | None:
     return None
 
 
-def _classify_one(index: int, mount: dict[str, Any], entry: Any) -> MountInfo:
+def _classify_one(index: int, mount: dict[str, Any]) -> MountInfo:
     destination = string(mount.get("destination"))
     fs_type = string(mount.get("type"))
     source = string(mount.get("source"))
     reasons: list[str] = []
-    if not isinstance(entry, dict):
-        reasons.append("the entry is not an object: Go decodes it as a mount with every field empty")
     reserved = _provided_device(clean(destination))
     if reserved is not None:
         category = IGNORED_DEV
