@@ -1,36 +1,167 @@
-"""Profile `runsc` (placeholder until its rules land)."""
+"""Profile `runsc`: today's gVisor runsc (runsc-rules.md, runsc-mounts.md).
+
+The checks run on the document as Go decodes it (app.core.gospec, model "runsc": specs-go v1.2.x),
+and their pointers are translated back into the submitted document.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from app.core import capabilities as caps_mod
+from app.core import capabilities as caps_mod, cri
+from app.core.gospec import GoDecoded, decode
 from app.core.loader import Document
+from app.core.normalize import absolutize
+from app.core.pointer import ptr, split
 from app.core.profiles.base import CheckOptions, Profile
-from app.core.rules import Catalog
+from app.core.profiles.runsc import (
+    annotations as notes_mod,
+    checks_linux,
+    checks_process,
+    mounts as mounts_mod,
+    seccomp,
+)
+from app.core.profiles.runsc.catalog import CATALOG
+from app.core.profiles.runsc.hints import pod_mount_hints, rootfs_hint
+from app.core.profiles.runsc.view import string_annotations as read_annotations
+from app.core.rules import Catalog, Findings
 from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
+
+MODEL = "runsc"
+LAST_CAP = 40
+DROPPED = frozenset({"CAP_NET_RAW"})
 
 
 class RunscProfile(Profile):
     name: ClassVar[str] = "runsc"
     title: ClassVar[str] = "today's gVisor runsc"
-    description: ClassVar[str] = "today's gVisor runsc"
-    catalog: ClassVar[Catalog] = Catalog("runsc", [])
+    description: ClassVar[str] = (
+        "What today's gVisor runsc accepts, warns about and refuses with default flags: ValidateSpec, "
+        "fixSpec and the annotation overrides, capabilities (41 names, CAP_NET_RAW dropped), env, rlimits, "
+        "OCI seccomp, sysctls, devices, hooks and how each mount is served (gofer, sentry, skipped)."
+    )
+    catalog: ClassVar[Catalog] = CATALOG
 
     def check(self, doc: Document, options: CheckOptions) -> list[Finding]:
-        return []
+        decoded = decode(doc.data, MODEL)
+        out = Findings(self.catalog)
+        for mismatch in decoded.type_errors:
+            out.add(
+                "RUNSC-JSON-INVALID",
+                mismatch.pointer,
+                f"error unmarshaling spec: {mismatch.message}: runsc refuses the whole spec; give this member a "
+                f"value of Go type {mismatch.expected}",
+            )
+        for pointer in decoded.unknown:
+            out.add(
+                "RUNSC-JSON-UNKNOWN",
+                pointer,
+                f"OCI spec contains fields unknown to runsc: {split(pointer)[-1]!r} is ignored; check its spelling "
+                "against the runtime-spec (runsc understands runtime-spec up to v1.2.1)",
+            )
+        for pointer in doc.duplicates:
+            out.add(
+                "RUNSC-JSON-DUPLICATE",
+                pointer,
+                f"member {split(pointer)[-1]!r} occurs more than once in its object: Go's decoder silently uses the "
+                "last value; keep only one so every reader sees the same spec",
+            )
+        rules = Findings(self.catalog)
+        run_rules(decoded.spec, rules)
+        for finding in rules.items:
+            path = decoded.origin(finding.path)
+            if not _follows_from_refusal(path, decoded):
+                out.add(finding.rule, path, finding.message, severity=finding.severity)
+        return out.items
 
     def sandbox(self, data: dict[str, Any]) -> SandboxInfo:
-        return SandboxInfo()
+        notes = read_annotations(decode(data, MODEL).spec)
+        value, _ = notes_mod.container_type(notes)
+        kind = value if value in (cri.TYPE_SANDBOX, cri.TYPE_CONTAINER) else None
+        return SandboxInfo(
+            container_type=kind,
+            creates_sandbox=value != cri.TYPE_CONTAINER,
+            sandbox_id=notes_mod.sandbox_id(notes),
+        )
 
     def capability_table(self) -> CapabilityTable:
-        return caps_mod.table(self.name, 40)
+        return caps_mod.table(self.name, LAST_CAP)
 
     def capability_sets(self, caps: Any, *, base: str = "") -> CapabilitiesResult:
-        return caps_mod.sets(caps, profile=self.name, last_cap=40, base=base)
+        return caps_mod.sets(caps, profile=self.name, last_cap=LAST_CAP, dropped=DROPPED, base=base)
 
     def classify_mounts(self, data: dict[str, Any]) -> list[MountInfo]:
-        return []
+        spec = decode(data, MODEL).spec
+        hints = pod_mount_hints(read_annotations(spec))
+        return [
+            MountInfo(
+                index=m.index,
+                destination=_member(data, m.index, "destination"),
+                type=_member(data, m.index, "type"),
+                source=_member(data, m.index, "source"),
+                category=m.category,
+                gofer=m.gofer,
+                reasons=m.reasons,
+            )
+            for m in (mounts_mod.classify(m, hints) for m in mounts_mod.read_mounts(spec))
+        ]
 
     def normalize(self, data: dict[str, Any], bundle: str) -> tuple[dict[str, Any], list[PatchOp]]:
-        return data, []
+        spec, patch = absolutize(data, bundle)
+        key = notes_mod.seccomp_runtime_default_key(read_annotations(spec))
+        linux = spec.get("linux")
+        if key is not None and isinstance(linux, dict) and linux.get("seccomp") is not None:
+            del linux["seccomp"]
+            patch.append(PatchOp(op="remove", path=ptr("linux", "seccomp")))
+        return spec, patch
+
+
+def run_rules(spec: dict[str, Any], out: Findings) -> None:
+    """Every document rule of the profile, on the spec as Go decoded it."""
+    notes = read_annotations(spec)
+    # A. ValidateSpec, in its order.
+    checks_process.check_required(spec, out)
+    checks_linux.check_sections(spec, out)
+    checks_process.check_security_labels(spec, out)
+    checks_linux.check_rootfs_propagation(spec, out)
+    mounts = mounts_mod.read_mounts(spec)
+    mounts_mod.check_validate(mounts, out)
+    notes_mod.check_rootfs_tar(spec, notes, out)
+    notes_mod.check_cri(notes, out)
+    # C. Annotations (fixSpec / FixConfig).
+    notes_mod.check_bundles(notes, out)
+    conf = notes_mod.check_flags(notes, out)
+    notes_mod.check_other(notes, out)
+    pod_mount_hints(notes, out)
+    rootfs = rootfs_hint(notes, out)
+    # D. Process.
+    checks_process.check_capabilities(spec, out)
+    checks_process.check_env(spec, out)
+    checks_process.check_rlimits(spec, out)
+    checks_process.check_run_cwd(spec, out)
+    checks_process.check_ignored(spec, out)
+    # E. Seccomp.
+    seccomp.check(spec, conf.oci_seccomp, notes_mod.seccomp_runtime_default_key(notes), out)
+    # F. Linux.
+    checks_linux.check_userns(spec, out)
+    checks_linux.check_sysctl(spec, out)
+    checks_linux.check_ignored_linux(spec, out)
+    checks_linux.check_devices(spec, out)
+    checks_linux.check_hooks(spec, (rootfs or {}).get("type", ""), out)
+    # G. Mounts inside the sentry.
+    mounts_mod.check_boot(mounts, out)
+
+
+def _member(data: dict[str, Any], index: int, key: str) -> str | None:
+    """A mount member as submitted, when it is a string."""
+    entries = data.get("mounts")
+    if isinstance(entries, list) and index < len(entries) and isinstance(entries[index], dict):
+        value = entries[index].get(key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _follows_from_refusal(path: str, decoded: GoDecoded) -> bool:
+    """True when a finding is at or below a value Go's decoder refused: it would only restate that refusal."""
+    return any(path == m.pointer or path.startswith(m.pointer + "/") for m in decoded.type_errors)

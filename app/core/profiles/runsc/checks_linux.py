@@ -1,0 +1,182 @@
+"""Top-level sections, rootfs propagation, namespaces, sysctl, devices and hooks (sections A and F)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app.core.pointer import ptr
+from app.core.profiles.runsc.view import arr, obj, present, quote, text
+from app.core.rules import Findings
+from app.models import Severity
+
+ROOTFS_PROPAGATION_OK = ("private", "rprivate", "slave", "rslave")
+DEVICE_TYPES = ("b", "c", "u", "p")
+HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")
+NVIDIA_HOOK_SUFFIX = "/nvidia-container-runtime-hook"
+_GO_ATOI = re.compile(r"^[+-]?[0-9]+$")
+_INT64 = 1 << 63
+
+
+def go_atoi(value: str) -> int | None:
+    """strconv.Atoi on a 64-bit platform: the number, or None."""
+    if not _GO_ATOI.match(value):
+        return None
+    number = int(value)
+    return number if -_INT64 <= number < _INT64 else None
+
+
+def check_sections(spec: dict[str, Any], out: Findings) -> None:
+    """RUNSC-SOLARIS, RUNSC-WINDOWS (errors) and RUNSC-OTHER-OS (info)."""
+    for name, rule in (("solaris", "RUNSC-SOLARIS"), ("windows", "RUNSC-WINDOWS")):
+        if present(spec, name):
+            title = name.capitalize()
+            out.add(rule, ptr(name), f"Spec.{title} is not supported: remove the {name} section; runsc runs Linux")
+    for name in ("vm", "zos"):
+        if present(spec, name):
+            out.add("RUNSC-OTHER-OS", ptr(name), f"the {name} section is ignored by runsc")
+
+
+def check_rootfs_propagation(spec: dict[str, Any], out: Findings) -> None:
+    """RUNSC-ROOTFS-PROPAGATION."""
+    value = text(obj(spec, "linux"), "rootfsPropagation")
+    if value and value not in ROOTFS_PROPAGATION_OK:
+        out.add(
+            "RUNSC-ROOTFS-PROPAGATION",
+            "/linux/rootfsPropagation",
+            f"root mount propagation option must specify private or slave: {quote(value)}; use rprivate or rslave "
+            "(Kubernetes: Bidirectional mount propagation cannot work under gVisor)",
+        )
+
+
+def check_userns(spec: dict[str, Any], out: Findings) -> None:
+    """RUNSC-USERNS-MAPPINGS: ID mappings without a user namespace (directfs on, network sandbox: the defaults)."""
+    linux = obj(spec, "linux")
+    if linux is None:
+        return
+    uid, gid = arr(linux, "uidMappings"), arr(linux, "gidMappings")
+    if not uid and not gid:
+        return
+    if any(isinstance(ns, dict) and ns.get("type") == "user" for ns in arr(linux, "namespaces")):
+        return
+    where = "/linux/uidMappings" if uid else "/linux/gidMappings"
+    out.add(
+        "RUNSC-USERNS-MAPPINGS",
+        where,
+        "failed to modify spec for directfs: spec defines UID/GID mappings without defining userns: add "
+        '{"type": "user"} to linux.namespaces, or remove the mappings',
+    )
+
+
+def check_sysctl(spec: dict[str, Any], out: Findings) -> None:
+    """RUNSC-SYSCTL-NROPEN, RUNSC-SYSCTL-IPV6 (errors) and RUNSC-SYSCTL-OTHER (info)."""
+    sysctl = obj(obj(spec, "linux"), "sysctl")
+    if sysctl is None:
+        return
+    for key, value in sysctl.items():
+        if not isinstance(value, str):
+            continue
+        where = ptr("linux", "sysctl", key)
+        if key == "fs.nr_open":
+            number = go_atoi(value)
+            if number is None or not 1 <= number <= 2147483647:
+                out.add(
+                    "RUNSC-SYSCTL-NROPEN",
+                    where,
+                    f"setting fs.nr_open={value}: the value must be an integer from 1 to 2147483647",
+                )
+        elif key == "net.ipv6.conf.all.disable_ipv6":
+            if go_atoi(value) is None:
+                out.add(
+                    "RUNSC-SYSCTL-IPV6",
+                    where,
+                    f"getting net.ipv6.conf.all.disable_ipv6={value}: not an integer; use 0 (IPv6 on) or 1 (off)",
+                )
+        else:
+            out.add(
+                "RUNSC-SYSCTL-OTHER",
+                where,
+                f"sysctl {key} is ignored by runsc: the sandbox's kernel does not take it from the spec",
+            )
+
+
+def check_ignored_linux(spec: dict[str, Any], out: Findings) -> None:
+    """RUNSC-MASKED-READONLY and RUNSC-INTELRDT (info)."""
+    linux = obj(spec, "linux")
+    for name in ("maskedPaths", "readonlyPaths"):
+        if arr(linux, name):
+            out.add(
+                "RUNSC-MASKED-READONLY",
+                ptr("linux", name),
+                "linux.maskedPaths and linux.readonlyPaths are ignored by runsc: the sandbox's own /proc and /sys "
+                "do not expose the host paths they protect",
+            )
+            break
+    if present(linux, "intelRdt"):
+        out.add("RUNSC-INTELRDT", "/linux/intelRdt", "linux.intelRdt is ignored by runsc")
+
+
+def check_devices(spec: dict[str, Any], out: Findings) -> None:
+    """RUNSC-DEVICE-TYPE."""
+    for index, device in enumerate(arr(obj(spec, "linux"), "devices")):
+        if not isinstance(device, dict):
+            continue
+        kind = text(device, "type")
+        if kind not in DEVICE_TYPES:
+            out.add(
+                "RUNSC-DEVICE-TYPE",
+                ptr("linux", "devices", index, "type"),
+                f"specified device at {quote(text(device, 'path'))} has invalid type {quote(kind)}: use b (block), "
+                "c or u (character) or p (FIFO)",
+            )
+
+
+def check_hooks(spec: dict[str, Any], rootfs_type: str, out: Findings) -> None:
+    """RUNSC-HOOK-PATH, RUNSC-HOOK-SKIP and RUNSC-DEVICE-GPU-EROFS."""
+    hooks = obj(spec, "hooks")
+    if hooks is None:
+        return
+    erofs = rootfs_type == "erofs"
+    for kind in HOOK_KINDS:
+        for index, hook in enumerate(arr(hooks, kind)):
+            if not isinstance(hook, dict):
+                continue
+            where = ptr("hooks", kind, index)
+            path = text(hook, "path")
+            if kind == "startContainer":
+                out.add(
+                    "RUNSC-HOOK-SKIP",
+                    where,
+                    "StartContainer hook skipped because running inside container namespace is not supported",
+                )
+                continue
+            if kind == "createContainer" and erofs:
+                out.add(
+                    "RUNSC-HOOK-SKIP",
+                    where,
+                    "CreateContainer hooks are not executed since container rootfs is not on lisafs (EROFS rootfs)",
+                )
+                continue
+            if kind == "prestart" and erofs and path.endswith(NVIDIA_HOOK_SUFFIX):
+                out.add(
+                    "RUNSC-DEVICE-GPU-EROFS",
+                    ptr("hooks", kind, index, "path"),
+                    "nvidia-container-runtime-hook cannot be used together with non-lisafs backed root mount: drop "
+                    "the EROFS rootfs annotation or use the NVIDIA CDI instead of the legacy hook",
+                )
+            severity: Severity | None = "warning" if kind == "poststop" else None
+            if not path:
+                out.add(
+                    "RUNSC-HOOK-PATH",
+                    ptr("hooks", kind, index, "path"),
+                    f"empty path for hook: give the {kind} hook the absolute path of its executable",
+                    severity=severity,
+                )
+            elif not path.startswith("/"):
+                out.add(
+                    "RUNSC-HOOK-PATH",
+                    ptr("hooks", kind, index, "path"),
+                    f"path for hook is not absolute: {quote(path)}; hooks run in the runtime namespace and need an "
+                    "absolute path",
+                    severity=severity,
+                )

@@ -1,0 +1,77 @@
+"""Section E of runsc-rules.md: linux.seccomp is ignored unless oci-seccomp is on; then only some of it is supported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.pointer import ptr
+from app.core.profiles.runsc.view import arr, obj, quote, text
+from app.core.rules import Findings
+
+ACTIONS = ("SCMP_ACT_KILL", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW")
+OPERATORS = (
+    "SCMP_CMP_EQ",
+    "SCMP_CMP_NE",
+    "SCMP_CMP_GT",
+    "SCMP_CMP_GE",
+    "SCMP_CMP_LT",
+    "SCMP_CMP_LE",
+    "SCMP_CMP_MASKED_EQ",
+)
+MAX_ARG_INDEX = 5
+
+
+def check(spec: dict[str, Any], oci_seccomp: bool, runtime_default_key: str | None, out: Findings) -> None:
+    """RUNSC-SECCOMP-RUNTIMEDEFAULT, -OFF, and with oci-seccomp on -ACTION, -OP, -ARGINDEX."""
+    seccomp = obj(obj(spec, "linux"), "seccomp")
+    if seccomp is None:
+        return
+    if runtime_default_key is not None:
+        out.add(
+            "RUNSC-SECCOMP-RUNTIMEDEFAULT",
+            "/linux/seccomp",
+            f"Seccomp is being ignored because annotation {quote(runtime_default_key)} is set to RuntimeDefault: "
+            "runsc removes linux.seccomp (gVisor's own syscall filtering applies)",
+        )
+        return
+    if not oci_seccomp:
+        out.add(
+            "RUNSC-SECCOMP-OFF",
+            "/linux/seccomp",
+            "Seccomp spec is being ignored because oci-seccomp is disabled: the filter is not applied. Add "
+            'annotation "dev.gvisor.flag.oci-seccomp": "true" (or run runsc with --oci-seccomp) to enforce it',
+        )
+        return
+    _check_action(text(seccomp, "defaultAction"), "/linux/seccomp/defaultAction", "secomp default action", out)
+    for i, rule in enumerate(arr(seccomp, "syscalls")):
+        if not isinstance(rule, dict):
+            continue
+        _check_action(text(rule, "action"), ptr("linux", "seccomp", "syscalls", i, "action"), "invalid seccomp rules",
+                      out)  # fmt: skip
+        for j, arg in enumerate(arr(rule, "args")):
+            if not isinstance(arg, dict):
+                continue
+            op = text(arg, "op")
+            if op not in OPERATORS:
+                out.add(
+                    "RUNSC-SECCOMP-OP",
+                    ptr("linux", "seccomp", "syscalls", i, "args", j, "op"),
+                    f"invalid seccomp rules: unsupported operand: {quote(op)}; runsc supports " + ", ".join(OPERATORS),
+                )
+            index = arg.get("index")
+            if isinstance(index, int) and not isinstance(index, bool) and index > MAX_ARG_INDEX:
+                out.add(
+                    "RUNSC-SECCOMP-ARGINDEX",
+                    ptr("linux", "seccomp", "syscalls", i, "args", j, "index"),
+                    f"invalid seccomp rules: invalid index: {index}; syscall arguments are numbered 0 to "
+                    f"{MAX_ARG_INDEX}",
+                )
+
+
+def _check_action(action: str, where: str, context: str, out: Findings) -> None:
+    if action not in ACTIONS:
+        out.add(
+            "RUNSC-SECCOMP-ACTION",
+            where,
+            f"{context}: invalid action: {quote(action)}; with oci-seccomp runsc supports only " + ", ".join(ACTIONS),
+        )
