@@ -59,7 +59,7 @@ def test_patch_turns_the_document_into_the_spec(client: TestClient, profile: str
 
 
 def test_bundle_is_normalized_before_joining(client: TestClient) -> None:
-    response = client.post("/normalize?bundle=/run/b/../bundle/", content=b'{"root": {"path": "rootfs"}}', headers=JSON)
+    response = client.post("/normalize?bundle=/run/b/../bundle/", content=orjson.dumps(CONFIG), headers=JSON)
     assert response.status_code == 200, response.text
     assert response.json()["spec"]["root"]["path"] == "/run/bundle/rootfs"
 
