@@ -147,8 +147,8 @@ def _flatten(error: jsonschema_rs.ValidationError, out: list[SchemaError]) -> No
     """Replace vague anyOf/oneOf errors by the errors of the branch that came closest."""
     kind = error.kind
     name = kind.name
-    if name in ("anyOf", "oneOf") and getattr(kind, "context", None):
-        branches: list[list[jsonschema_rs.ValidationError]] = kind.context
+    branches: list[list[jsonschema_rs.ValidationError]] | None = getattr(kind, "context", None)
+    if name in ("anyOf", "oneOf") and branches:
         best = min(branches, key=lambda branch: (len(branch), -max((len(e.instance_path) for e in branch), default=0)))
         if best:
             for sub in best:
@@ -157,7 +157,7 @@ def _flatten(error: jsonschema_rs.ValidationError, out: list[SchemaError]) -> No
     tokens = tuple(error.instance_path)
     if name == "required":
         # Point at the missing member itself, as the findings contract asks.
-        prop = kind.property
+        prop = str(getattr(kind, "property", ""))
         tokens = (*tokens, prop)
         out.append(SchemaError(tokens, name, f"the required member {prop!r} is missing"))
         return

@@ -1,0 +1,121 @@
+"""What every check of profile `oci` works with: the document, the judging release, the platform, the findings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.profiles.base import CheckOptions
+from app.core.profiles.oci.catalog import CATALOG, LEVELS
+from app.core.profiles.oci.versions import Judged
+from app.core.rules import Findings
+from app.models import Severity
+
+_NOTES = {
+    "DERIVED": " (derived from the spec text, not a sentence of it)",
+    "IMPL": " (runc and runtime-tools enforce this; the spec itself does not say it)",
+    "KERNEL": " (a kernel limit, not a spec rule)",
+}
+
+
+@dataclass(slots=True)
+class Context:
+    """One check run."""
+
+    data: dict[str, Any]
+    judged: Judged
+    options: CheckOptions
+    findings: Findings = field(default_factory=lambda: Findings(CATALOG))
+
+    @property
+    def platform(self) -> str:
+        return self.options.platform
+
+    @property
+    def posix(self) -> bool:
+        """Every platform but Windows follows the POSIX rules of config.md."""
+        return self.options.platform != "windows"
+
+    def add(self, rule: str, path: str, message: str, *, severity: Severity | None = None) -> None:
+        """Record a finding; rules that are not spec sentences say so in their message."""
+        self.findings.add(rule, path, message + _NOTES.get(LEVELS[rule], ""), severity=severity)
+
+    def linux(self) -> dict[str, Any]:
+        return obj(self.data.get("linux"))
+
+    def namespaces(self) -> dict[str, str | None]:
+        """Namespace types of linux.namespaces, each with its path (None when the runtime creates a new one)."""
+        found: dict[str, str | None] = {}
+        for entry in arr(self.linux().get("namespaces")):
+            if isinstance(entry, dict) and isinstance(entry.get("type"), str) and entry["type"] not in found:
+                path = entry.get("path")
+                found[entry["type"]] = path if isinstance(path, str) and path else None
+        return found
+
+    def new_namespace(self, kind: str) -> bool:
+        """True when the container gets a new namespace of that type (listed without a path)."""
+        ns = self.namespaces()
+        return kind in ns and ns[kind] is None
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """The value when it is an object, else an empty one (the schema layer reports wrong types)."""
+    return value if isinstance(value, dict) else {}
+
+
+def arr(value: Any) -> list[Any]:
+    """The value when it is an array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def integer(value: Any) -> int | None:
+    """The value when it is a JSON integer (not a boolean), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_WINDOWS_ABS = re.compile(r"^[a-zA-Z]:\\")
+
+
+def is_abs(path: str, platform: str) -> bool:
+    """Absolute on the platform: a drive path (C:\\...) or a \\\\?\\ / UNC path on Windows, a leading '/' elsewhere."""
+    if platform == "windows":
+        return bool(_WINDOWS_ABS.match(path)) or path.startswith("\\\\")
+    return path.startswith("/")
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def env_problem(entry: Any) -> str | None:
+    """What is wrong with one environ entry (NAME=value), or None."""
+    if not isinstance(entry, str) or _ENV_OK.match(entry):
+        return None  # the schema reports non-strings
+    name, sep, _ = entry.partition("=")
+    if not sep:
+        return f"{entry!r} has no '=': write it as NAME=value"
+    if not name:
+        return f"{entry!r} has an empty name: write it as NAME=value"
+    if not _ENV_NAME.match(name):
+        return (
+            f"the name {name!r} of {entry!r} is not a portable environment variable name "
+            "(letters, digits and '_', not starting with a digit)"
+        )
+    return None
+
+
+_LIST = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
+
+
+def list_problem(text: str) -> str | None:
+    """What is wrong with a CPU or node list like '0-3,7', or None (empty means 'not set')."""
+    if text == "":
+        return None
+    if not _LIST.match(text.replace(" ", "")):
+        return f"{text!r} is not a list of numbers and ranges such as '0-3,7'"
+    for part in text.replace(" ", "").split(","):
+        low, _, high = part.partition("-")
+        if high and int(high) < int(low):
+            return f"the range {part!r} in {text!r} ends before it starts"
+    return None
