@@ -19,6 +19,7 @@ from app.core.profiles.base import CheckOptions, Profile
 from app.core.profiles.runsc2018 import catalog as c
 from app.core.profiles.runsc2018.annotations import sandbox_info
 from app.core.profiles.runsc2018.capabilities import IGNORED_SETS, LAST_CAP, capability_issues
+from app.core.profiles.runsc2018.duplicates import go_view
 from app.core.profiles.runsc2018.mounts import classify
 from app.core.profiles.runsc2018.validation import validate_spec
 from app.core.rules import Catalog, Findings
@@ -39,7 +40,8 @@ class Runsc2018Profile(Profile):
     catalog: ClassVar[Catalog] = c.CATALOG
 
     def check(self, doc: Document, options: CheckOptions) -> list[Finding]:
-        decoded = decode(doc.data, MODEL)
+        # Repeated members are rare; only then is the raw text parsed again, to fold them as Go does.
+        decoded = decode(go_view(doc.raw, doc.data) if doc.duplicates else doc.data, MODEL)
         findings = Findings(self.catalog)
         for mismatch in decoded.type_errors:
             findings.add(
@@ -53,7 +55,8 @@ class Runsc2018Profile(Profile):
                 c.JSON_DUPLICATE,
                 pointer,
                 f"member {split(pointer)[-1]!r} occurs more than once in its object: Go's decoder accepts this "
-                "silently and later values overwrite earlier ones; keep one so every reader sees the same spec.",
+                "silently, later values overwriting earlier ones (objects merged member by member) while other "
+                "readers keep only the last; keep one so every reader sees the same spec.",
             )
         spec = decoded.spec
         for issue in (*validate_spec(spec), *capability_issues(spec)):

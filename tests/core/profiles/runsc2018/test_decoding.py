@@ -104,6 +104,43 @@ def test_duplicate_alone_keeps_the_spec_valid() -> None:
     assert triples(report) == [("RUNSC2018-JSON-DUPLICATE", INFO, "/process/args")]
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(
+            '{"process": {"args": ["sh"]}, "process": {"cwd": "/"}, "root": {"path": "r"}}',
+            [("RUNSC2018-JSON-DUPLICATE", INFO, "/process")],
+            id="objects-merge",
+        ),
+        pytest.param(
+            '{"process": {"args": ["sh"]}, "process": null, "root": {"path": "r"}}',
+            [("RUNSC2018-JSON-DUPLICATE", INFO, "/process"), ("RUNSC2018-PROCESS-REQUIRED", E, "/process")],
+            id="null-resets",
+        ),
+        pytest.param(
+            '{"process": {"args": ["sh"]}, "root": {"path": "r"},'
+            ' "mounts": [{"destination": "rel"}, {"destination": "/b"}], "mounts": [{"destination": "/a"}]}',
+            [("RUNSC2018-JSON-DUPLICATE", INFO, "/mounts")],
+            id="array-takes-later-length",
+        ),
+        pytest.param(
+            '{"process": {"args": ["sh"]}, "root": {"path": "r"},'
+            ' "mounts": [{"destination": "/a", "type": "x"}], "mounts": [{"type": "y"}]}',
+            [("RUNSC2018-JSON-DUPLICATE", INFO, "/mounts")],
+            id="array-elements-merge",
+        ),
+        pytest.param(
+            '{"process": {"args": ["sh"]}, "root": {"path": "r"}, "annotations": '
+            '{"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.container-type": "sandbox"}}',
+            [("RUNSC2018-JSON-DUPLICATE", INFO, "/annotations/io.kubernetes.cri.container-type")],
+            id="map-key-last-wins",
+        ),
+    ],
+)
+def test_duplicates_fold_as_go_decodes_them(raw: str, expected: list[tuple[str, str, str]]) -> None:
+    assert triples(judge(raw)) == expected
+
+
 def test_valid_minimal_spec_is_not_copied_or_changed() -> None:
     doc = dict(MINIMAL)
     judge(doc)
