@@ -1,0 +1,152 @@
+"""The `specgate` command line: parse the arguments, build the plan, execute it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO, cast
+
+import click
+
+from app import __version__
+from app.cli.backend import ServiceProblem, UsageProblem
+from app.cli.build import build_backend, build_reporter
+from app.cli.execute import ValidatePlan, execute
+from app.cli.inspect_commands import capabilities, classify_mounts, normalize, rules
+from app.cli.options import profile_option, server_options
+from app.cli.progress import wanted
+from app.cli.reporters import REPORTER_BY_NAME
+from app.cli.sources import discover
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="specgate")
+def specgate() -> None:
+    """Judge OCI runtime-spec config.json documents the way a real runtime would (gVisor runsc, the OCI spec)."""
+
+
+@specgate.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@profile_option(multiple=True)
+@click.option("--platform", default="linux", show_default=True, help="Platform the documents target.")
+@click.option(
+    "--lifecycle",
+    type=click.Choice(["create", "start"]),
+    default="create",
+    show_default=True,
+    help="'start' judges as `runtime start` would: process is required.",
+)
+@click.option(
+    "--bundle",
+    type=click.Path(exists=True, file_okay=False, resolve_path=True),
+    default=None,
+    help="Bundle directory for bundle-mode checks (root.path on disk); in-process only.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes a file invalid (exit 1).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(sorted(REPORTER_BY_NAME)),
+    default="text",
+    show_default=True,
+    help="text for people; json (one report per line), sarif (2.1.0) or junit for pipelines.",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
+@click.option(
+    "--pattern",
+    default=None,
+    help="File name searched for in directories (default config.json, or every *.json where there is none).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Text format: list only files with findings.")
+@click.option("--color/--no-color", default=None, help="Color the text format (default: only on a terminal).")
+@server_options
+def validate(
+    paths: tuple[str, ...],
+    profiles: tuple[str, ...],
+    platform: str,
+    lifecycle: str,
+    bundle: str | None,
+    fail_on: str,
+    output_format: str,
+    output: str | None,
+    pattern: str | None,
+    quiet: bool,
+    color: bool | None,
+    server: str | None,
+    timeout: float,
+    token: str | None,
+) -> None:
+    """Validate config.json files (files, directories searched for config.json, - for stdin).
+
+    Exit status: 0 all valid, 1 at least one invalid (a file that is not JSON counts as invalid),
+    2 usage error or a file that cannot be read.
+    """
+    if server is not None and bundle is not None:
+        raise click.UsageError("--bundle checks read the disk, so they run in-process only; drop --server")
+    sources, missing = discover(paths, pattern)
+    for name in missing:
+        click.echo(f"specgate: cannot read {name}: no such file or directory", err=True)
+    if not sources and not missing:
+        raise click.UsageError(f"no files to validate under {', '.join(paths)}")
+    backend = build_backend(server, timeout=timeout, token=token)
+    out = click.open_file(output or "-", "w", encoding="utf-8")
+    try:
+        with out:
+            reporter = build_reporter(
+                output_format,
+                cast(TextIO, out),
+                backend=backend,
+                fail_on=fail_on,  # type: ignore[arg-type]  # click.Choice
+                color=color,
+                quiet=quiet,
+                bundle=bundle is not None,
+            )
+            plan = ValidatePlan(
+                sources=list(dict.fromkeys(sources)),
+                profiles=list(dict.fromkeys(profiles)),
+                platform=platform,
+                lifecycle=lifecycle,
+                bundle=bundle,
+                fail_on=fail_on,  # type: ignore[arg-type]  # click.Choice
+                backend=backend,
+                reporter=reporter,
+                show_progress=wanted(len(sources)),
+            )
+            code = _guarded(lambda: execute(plan, sys.stderr))
+    finally:
+        backend.close()
+    raise click.exceptions.Exit(2 if missing else code)
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run, turning the backend's fatal problems into usage errors (exit 2)."""
+    try:
+        return run()
+    except UsageProblem as exc:
+        raise click.UsageError(str(exc)) from exc
+    except ServiceProblem as exc:
+        raise click.ClickException(f"the service failed: {exc}") from exc
+
+
+@specgate.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes.")
+@click.option("--log-level", default="info", show_default=True, help="uvicorn log level.")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, workers: int, log_level: str, reload: bool) -> None:
+    """Serve the HTTP API (uvicorn app.main:app)."""
+    import uvicorn  # the web stack is only loaded by the command that needs it
+
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, log_level=log_level, reload=reload)
+
+
+for command in (normalize, capabilities, classify_mounts, rules):
+    specgate.add_command(command)

@@ -1,0 +1,127 @@
+"""SARIF 2.1.0 output for code-scanning tools: one run, the rule catalog as the driver's rules, one result per finding.
+
+Each result names the file as `physicalLocation.artifactLocation.uri` and, when the pointer's
+value can be found in the raw text, its line and column (`region`); the pointer itself is the
+result's logical location, which is exact even where no line can be given.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from app import __version__
+from app.cli.reporters.base import Reporter
+from app.cli.result import DOCUMENT_RULE, FileResult, Tally
+from app.core.locate import locate
+from app.core.pointer import split
+from app.models import Finding, RuleInfo
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_uri(name: str) -> str:
+    """A URI reference for a file: relative paths stay relative (to the checkout), others become file URIs."""
+    if name == "<stdin>":
+        return "stdin"
+    path = Path(name)
+    if path.is_absolute():
+        return path.as_uri()
+    return quote(path.as_posix())
+
+
+def _descriptor(rule: RuleInfo) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "shortDescription": {"text": rule.summary},
+        "defaultConfiguration": {"level": LEVEL[rule.severity], "enabled": rule.checked},
+        "properties": {"profile": rule.profile, "scope": rule.scope, "tags": [rule.profile]},
+    }
+    if rule.reference.startswith(("https://", "http://")):
+        descriptor["helpUri"] = rule.reference
+    else:
+        descriptor["help"] = {"text": f"Source: {rule.reference}"}
+    return descriptor
+
+
+class SarifReporter(Reporter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rules: dict[str, int] = {}
+        self._descriptors: list[dict[str, Any]] = []
+        self._profiles: set[str] = set()
+        self._results: list[dict[str, Any]] = []
+
+    def _register(self, profile: str) -> None:
+        """Add a profile's catalog to the driver's rules, once."""
+        if profile in self._profiles:
+            return
+        self._profiles.add(profile)
+        for rule in self.options.catalog(profile):
+            # Profiles may share an id (runsc and runsc-2018); the first description stands for both.
+            if rule.id not in self._rules:
+                self._rules[rule.id] = len(self._descriptors)
+                self._descriptors.append(_descriptor(rule))
+
+    def _rule_index(self, profile: str, rule_id: str) -> int:
+        if rule_id not in self._rules:
+            known = DOCUMENT_RULE if rule_id == DOCUMENT_RULE.id else None
+            self._rules[rule_id] = len(self._descriptors)
+            self._descriptors.append(
+                _descriptor(known) if known else {"id": rule_id, "properties": {"profile": profile}}
+            )
+        return self._rules[rule_id]
+
+    def add(self, result: FileResult) -> None:
+        uri = artifact_uri(result.name)
+        for report in result.reports:
+            self._register(report.profile)
+            for finding in report.findings:
+                self._results.append(self._result(result, uri, report.profile, finding))
+
+    def _result(self, result: FileResult, uri: str, profile: str, finding: Finding) -> dict[str, Any]:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+        if finding.rule == DOCUMENT_RULE.id:
+            position = result.position
+        else:
+            position = locate(result.raw, finding.path)
+        if position is not None:
+            physical["region"] = {"startLine": position[0], "startColumn": position[1]}
+        tokens = split(finding.path) if finding.path.startswith("/") else []
+        logical = {
+            "name": tokens[-1] if tokens else "",
+            "fullyQualifiedName": finding.path,
+            "kind": "value",
+        }
+        return {
+            "ruleId": finding.rule,
+            "ruleIndex": self._rule_index(profile, finding.rule),
+            "level": LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": physical, "logicalLocations": [logical]}],
+            "properties": {"profile": profile, "pointer": finding.path},
+        }
+
+    def finish(self, tally: Tally) -> None:
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "specgate",
+                            "version": __version__,
+                            "semanticVersion": __version__,
+                            "rules": self._descriptors,
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "results": self._results,
+                }
+            ],
+        }
+        self.out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
