@@ -8,6 +8,7 @@ document as Go decoded it (app.core.gospec) and point back into the submitted do
 
 from __future__ import annotations
 
+import copy
 from typing import Any, ClassVar
 
 from app.core import capabilities as caps_mod
@@ -66,7 +67,7 @@ class Runsc2018Profile(Profile):
         return findings.items
 
     def sandbox(self, data: dict[str, Any]) -> SandboxInfo:
-        return sandbox_info(decode(data, MODEL).spec)
+        return sandbox_info(decode(_members(data, "annotations"), MODEL).spec)
 
     def capability_table(self) -> CapabilityTable:
         return caps_mod.table(self.name, LAST_CAP)
@@ -75,10 +76,38 @@ class Runsc2018Profile(Profile):
         return caps_mod.sets(caps, profile=self.name, last_cap=LAST_CAP, ignored_sets=IGNORED_SETS, base=base)
 
     def classify_mounts(self, data: dict[str, Any]) -> list[MountInfo]:
-        return classify(decode(data, MODEL).spec.get("mounts"))
+        return classify(decode(_members(data, "mounts"), MODEL).spec.get("mounts"))
 
     def normalize(self, data: dict[str, Any], bundle: str) -> tuple[dict[str, Any], list[PatchOp]]:
-        return absolutize(data, bundle)
+        decoded = decode(data, MODEL)
+        if not decoded.renamed:
+            return absolutize(data, bundle)
+        # Go matched "Root"/"Path" (or "Mounts"/"Source") to the fields ReadSpec rewrites: rewrite them in place.
+        _, canonical_patch = absolutize(decoded.spec, bundle)
+        spec = copy.deepcopy(data)
+        patch: list[PatchOp] = []
+        for op in canonical_patch:
+            path = decoded.origin(op.path)
+            _replace(spec, path, op.value)
+            patch.append(PatchOp(op="replace", path=path, value=op.value))
+        return spec, patch
+
+
+def _replace(doc: dict[str, Any], pointer: str, value: Any) -> None:
+    """Set the member or element a pointer names (it exists: the decoder read it from there)."""
+    *parents, last = split(pointer)
+    node: Any = doc
+    for token in parents:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _members(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """Only the top-level members Go could match to field `name`: decoding them alone is much cheaper."""
+    return {key: value for key, value in data.items() if key.casefold() == name}
 
 
 def _follows_from_refusal(path: str, decoded: GoDecoded) -> bool:

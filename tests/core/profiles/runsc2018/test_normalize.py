@@ -75,3 +75,19 @@ def test_warnings_do_not_stop_normalization() -> None:
     result = engine.normalize(orjson.dumps(spec(linux={"seccomp": {}})), profile=PROFILE, bundle=BUNDLE)
     assert [f.rule for f in result.findings] == ["RUNSC2018-SECCOMP"]
     assert result.spec["root"]["path"] == "/run/bundle/rootfs"
+
+
+def test_case_variant_keys_are_normalized_where_they_are() -> None:
+    doc = {
+        "Process": {"args": ["sh"]},
+        "Root": {"PATH": "rootfs"},
+        "mounts": [{"destination": "/d", "type": "bind", "Source": "data"}],
+    }
+    out, patch = normalize(doc)
+    assert out["Root"] == {"PATH": "/run/bundle/rootfs"}
+    assert out["mounts"][0]["Source"] == "/run/bundle/data"
+    assert patch == [
+        ("replace", "/Root/PATH", "/run/bundle/rootfs"),
+        ("replace", "/mounts/0/Source", "/run/bundle/data"),
+    ]
+    assert doc["Root"] == {"PATH": "rootfs"}
