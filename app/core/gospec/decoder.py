@@ -71,15 +71,15 @@ class _Model:
             name: {json: parse_type(go, table) for json, go in members} for name, members in table.items()
         }
         self.folded: dict[str, dict[str, str]] = {
-            name: {json.casefold(): json for json in members} for name, members in self.fields.items()
+            name: {json.lower(): json for json in members} for name, members in self.fields.items()
         }
-        self.validator = jsonschema_rs.Draft4Validator(self._schema())
-
-    def lookup(self, struct: str, key: str) -> str | None:
-        """The json name Go matches `key` to in `struct`, or None when no field matches."""
-        if key in self.fields[struct]:
-            return key
-        return self.folded[struct].get(key.casefold())
+        schema = self._schema()
+        self.validator = jsonschema_rs.Draft4Validator(schema)
+        # One validator per struct, so the walk can take a whole valid subtree as it is (in Rust)
+        # instead of visiting every node of, say, a long seccomp syscall list.
+        self.struct_validators = {
+            name: jsonschema_rs.Draft4Validator({**schema, "$ref": f"#/definitions/{name}"}) for name in self.fields
+        }
 
     def _schema(self) -> dict[str, Any]:
         """A JSON Schema that accepts exactly the documents needing no work from the Python walk."""
@@ -134,7 +134,7 @@ def decode(data: dict[str, Any], model: str) -> GoDecoded:
     if m.validator.is_valid(data):
         return GoDecoded(spec=data)
     walk = _Walk(m)
-    spec = walk.struct(data, "Spec", "", "")
+    spec = walk.struct(data, "Spec", None)
     return GoDecoded(spec=spec, type_errors=walk.errors, unknown=walk.unknown, renamed=walk.renamed)
 
 
@@ -159,6 +159,41 @@ def _zero(t: GoType) -> Any:
     return {"string": "", "bool": False}.get(t.kind)
 
 
+# A path from the root as a chain of cells (parent, submitted token, canonical token, is a struct field),
+# so that walking a large document builds no pointer strings unless something has to be reported.
+_Path = tuple[Any, "str | int", "str | int", bool] | None
+
+
+def _tokens(path: _Path, which: int) -> list[str | int]:
+    out: list[str | int] = []
+    while path is not None:
+        out.append(path[which])
+        path = path[0]
+    out.reverse()
+    return out
+
+
+def _pointer(path: _Path, which: int = 1) -> str:
+    return join("", *_tokens(path, which))
+
+
+def _field_path(path: _Path) -> str:
+    """Go's name for the field: the json names of the struct fields leading to it (no indexes, no map keys)."""
+    names: list[str] = []
+    while path is not None:
+        if path[3]:
+            names.append(str(path[2]))
+        path = path[0]
+    return ".".join(reversed(names))
+
+
+def _fold(key: str) -> str:
+    """Go's case folding for field names (simple folding: 'K' and the Kelvin sign match 'k', 'ß' matches nothing)."""
+    if key.isascii():
+        return key.lower()
+    return "".join(u.lower() if len(u := c.upper()) == 1 else c.lower() for c in key)
+
+
 class _Walk:
     """One pass over a document that failed the fast check."""
 
@@ -168,22 +203,19 @@ class _Walk:
         self.unknown: list[str] = []
         self.renamed: dict[str, str] = {}
 
-    def struct(self, obj: dict[str, Any], name: str, canon: str, orig: str, dotted: str = "") -> dict[str, Any]:
+    def struct(self, obj: dict[str, Any], name: str, path: _Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
         members = self.model.fields[name]
+        folded = self.model.folded[name]
         for key, value in obj.items():
-            json_name = self.model.lookup(name, key)
-            here = join(orig, key)
+            json_name = key if key in members else folded.get(_fold(key))
             if json_name is None:
-                self.unknown.append(here)
+                self.unknown.append(_pointer((path, key, key, True)))
                 continue
-            canon_here = join(canon, json_name)
+            here: _Path = (path, key, json_name, True)
             if json_name != key:
-                self.renamed[canon_here] = here
-            # Go names the field by the json names of the struct fields that lead to it (map keys and
-            # array indexes are not part of that path).
-            field_path = f"{dotted}.{json_name}" if dotted else json_name
-            ok, decoded = self.value(value, members[json_name], canon_here, here, name, field_path)
+                self.renamed[_pointer(here, 2)] = _pointer(here)
+            ok, decoded = self.value(value, members[json_name], here, name)
             if not ok:
                 continue  # Go leaves the field as it was (zero, or an earlier key's value)
             if decoded is None:
@@ -192,50 +224,55 @@ class _Walk:
                 out[json_name] = decoded
         return out
 
-    def value(self, value: Any, t: GoType, canon: str, orig: str, owner: str, dotted: str) -> tuple[bool, Any]:
+    def value(self, value: Any, t: GoType, path: _Path, owner: str) -> tuple[bool, Any]:
         """(accepted, decoded value); null is accepted as 'absent' (None)."""
         if value is None:
             return True, None
-        if t.kind == "ptr" and t.elem is not None:
-            return self.value(value, t.elem, canon, orig, owner, dotted)
-        if t.kind == "any":
+        kind = t.kind
+        if kind == "ptr" and t.elem is not None:
+            return self.value(value, t.elem, path, owner)
+        if kind == "string":
+            return (True, value) if isinstance(value, str) else self._refuse(value, t, path, owner)
+        if kind == "bool":
+            return (True, value) if isinstance(value, bool) else self._refuse(value, t, path, owner)
+        if kind == "any":
             return True, value
-        if t.kind == "struct" and t.struct is not None:
+        if kind == "struct" and t.struct is not None:
             if isinstance(value, dict):
-                return True, self.struct(value, t.struct, canon, orig, dotted)
-            return self._refuse(value, t, orig, owner, dotted)
-        if t.kind == "slice" and t.elem is not None:
+                if self.model.struct_validators[t.struct].is_valid(value):
+                    return True, value
+                return True, self.struct(value, t.struct, path)
+            return self._refuse(value, t, path, owner)
+        if kind == "slice" and t.elem is not None:
             if not isinstance(value, list):
-                return self._refuse(value, t, orig, owner, dotted)
+                return self._refuse(value, t, path, owner)
             items = []
             for index, item in enumerate(value):
-                ok, decoded = self.value(item, t.elem, join(canon, index), join(orig, index), owner, dotted)
+                ok, decoded = self.value(item, t.elem, (path, index, index, False), owner)
                 items.append(decoded if ok and decoded is not None else _zero(t.elem))
             return True, items
-        if t.kind == "map" and t.elem is not None:
+        if kind == "map" and t.elem is not None:
             if not isinstance(value, dict):
-                return self._refuse(value, t, orig, owner, dotted)
+                return self._refuse(value, t, path, owner)
             entries = {}
             for key, item in value.items():
-                ok, decoded = self.value(item, t.elem, join(canon, key), join(orig, key), owner, dotted)
+                ok, decoded = self.value(item, t.elem, (path, key, key, False), owner)
                 entries[key] = decoded if ok and decoded is not None else _zero(t.elem)
             return True, entries
-        if t.kind == "string":
-            return (True, value) if isinstance(value, str) else self._refuse(value, t, orig, owner, dotted)
-        if t.kind == "bool":
-            return (True, value) if isinstance(value, bool) else self._refuse(value, t, orig, owner, dotted)
-        low, high = INT_RANGES[t.kind]
+        low, high = INT_RANGES[kind]
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             return True, value
-        return self._refuse(value, t, orig, owner, dotted)
+        return self._refuse(value, t, path, owner)
 
-    def _refuse(self, value: Any, t: GoType, orig: str, owner: str, dotted: str) -> tuple[bool, Any]:
+    def _refuse(self, value: Any, t: GoType, path: _Path, owner: str) -> tuple[bool, Any]:
         kind = _json_kind(value)
         if kind == "number" and t.kind in INT_RANGES:
             # Go names the literal when a number does not fit the integer field.
             kind = f"number {_go_number(value)}"
-        message = f"json: cannot unmarshal {kind} into Go struct field {owner}.{dotted} of type {t.go_name()}"
-        self.errors.append(TypeMismatch(pointer=orig, message=message, expected=t.go_name()))
+        message = (
+            f"json: cannot unmarshal {kind} into Go struct field {owner}.{_field_path(path)} of type {t.go_name()}"
+        )
+        self.errors.append(TypeMismatch(pointer=_pointer(path), message=message, expected=t.go_name()))
         return False, None
 
 
