@@ -7,6 +7,7 @@ from typing import Any
 
 from app.core.errors import BadArgument, InvalidSpec, UnknownPlatform
 from app.core.loader import Document, load
+from app.core.normalize import go_clean
 from app.core.profiles import get_profile, profile_names
 from app.core.profiles.base import CheckOptions, Lifecycle, Profile
 from app.models import (
@@ -92,7 +93,7 @@ def validate(
 def _absolute_bundle(bundle: str) -> str:
     if not bundle or not posixpath.isabs(bundle):
         raise BadArgument("bundle", f"must be an absolute directory path, not {bundle!r}")
-    return posixpath.normpath(bundle)
+    return go_clean(bundle)
 
 
 def normalize(raw: bytes | str, *, profile: str = "runsc", bundle: str) -> NormalizeResult:

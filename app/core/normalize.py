@@ -10,11 +10,23 @@ from app.core.pointer import ptr
 from app.models import PatchOp
 
 
+def go_clean(path: str) -> str:
+    """Go's filepath.Clean on Linux.
+
+    posixpath.normpath agrees with it except on a leading "//", which POSIX lets an implementation keep and
+    normpath does keep; Go reduces every run of slashes to one ("//dev" is "/dev"). Both give "." for "".
+    """
+    cleaned = posixpath.normpath(path)
+    if cleaned.startswith("//"):
+        cleaned = "/" + cleaned.lstrip("/")
+    return cleaned
+
+
 def go_join(base: str, rel: str) -> str:
     """Go's absPath: `rel` itself when absolute, else filepath.Join(base, rel), which also cleans the result."""
     if rel.startswith("/"):
         return rel
-    return posixpath.normpath(posixpath.join(base, rel)) if rel else posixpath.normpath(base)
+    return go_clean(posixpath.join(base, rel)) if rel else go_clean(base)
 
 
 def absolutize(data: dict[str, Any], bundle: str) -> tuple[dict[str, Any], list[PatchOp]]:

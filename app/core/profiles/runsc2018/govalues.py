@@ -12,8 +12,9 @@ parsed tree, so the checks below never raise whatever the input. Two cases matte
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any
+
+from app.core.normalize import go_clean
 
 
 def present(obj: dict[str, Any], key: str) -> bool:
@@ -46,15 +47,8 @@ def string_map(value: Any) -> dict[str, str]:
 
 
 def clean(path: str) -> str:
-    """Go's filepath.Clean on Linux.
-
-    posixpath.normpath agrees with it except on a leading "//", which POSIX lets an implementation keep and
-    normpath does keep; Go reduces every run of slashes to one ("//dev" is "/dev").
-    """
-    cleaned = posixpath.normpath(path)  # "" -> ".", as Go
-    if cleaned.startswith("//"):
-        cleaned = "/" + cleaned.lstrip("/")
-    return cleaned
+    """Go's filepath.Clean on Linux."""
+    return go_clean(path)
 
 
 def is_abs(path: str) -> bool:
