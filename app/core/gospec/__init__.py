@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from app.core.gospec.decoder import GoDecoded, TypeMismatch, decode, model_names
+from app.core.gospec.duplicates import go_view
 
-__all__ = ["decode", "GoDecoded", "model_names", "TypeMismatch"]
+__all__ = ["decode", "go_view", "GoDecoded", "model_names", "TypeMismatch"]

@@ -12,7 +12,7 @@ import copy
 from typing import Any, ClassVar
 
 from app.core import capabilities as caps_mod
-from app.core.gospec import GoDecoded, decode
+from app.core.gospec import GoDecoded, decode, go_view
 from app.core.loader import Document
 from app.core.normalize import absolutize
 from app.core.pointer import split
@@ -20,7 +20,6 @@ from app.core.profiles.base import CheckOptions, Profile
 from app.core.profiles.runsc2018 import catalog as c
 from app.core.profiles.runsc2018.annotations import sandbox_info
 from app.core.profiles.runsc2018.capabilities import IGNORED_SETS, LAST_CAP, capability_issues
-from app.core.profiles.runsc2018.duplicates import go_view
 from app.core.profiles.runsc2018.mounts import classify
 from app.core.profiles.runsc2018.validation import validate_spec
 from app.core.rules import Catalog, Findings
@@ -42,7 +41,7 @@ class Runsc2018Profile(Profile):
 
     def check(self, doc: Document, options: CheckOptions) -> list[Finding]:
         # Repeated members are rare; only then is the raw text parsed again, to fold them as Go does.
-        decoded = decode(go_view(doc.raw, doc.data) if doc.duplicates else doc.data, MODEL)
+        decoded = decode(go_view(doc.raw, doc.data, bool(doc.duplicates)), MODEL)
         findings = Findings(self.catalog)
         for mismatch in decoded.type_errors:
             findings.add(

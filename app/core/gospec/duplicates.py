@@ -13,8 +13,14 @@ import json
 from typing import Any
 
 
-def go_view(raw: bytes, parsed: dict[str, Any]) -> dict[str, Any]:
-    """The document with repeated members folded as Go folds them; `parsed` if the text cannot be parsed again."""
+def go_view(raw: bytes, parsed: dict[str, Any], repeated: bool = True) -> dict[str, Any]:
+    """The document with repeated members folded as Go folds them.
+
+    `parsed` itself when nothing is repeated (the loader knows: `Document.duplicates`), or if the text
+    cannot be parsed again.
+    """
+    if not repeated:
+        return parsed
     try:
         tree = json.loads(raw, object_pairs_hook=_fold_pairs)
     except (ValueError, RecursionError):  # pragma: no cover - the loader parsed the same text already
