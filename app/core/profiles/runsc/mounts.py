@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.pointer import ptr
@@ -39,29 +38,29 @@ DEVPTS_DATA = frozenset({"newinstance", "ptmxmode", "mode", "gid", "uid", "max"}
 """devpts options from runc-style specs; the sentry's devpts ignores them and uses its own defaults."""
 
 
-@dataclass(slots=True)
 class Mount:
     """One entry of `mounts`, read as runsc reads it (wrong-typed members as Go's zero values)."""
 
-    index: int
-    destination: str
-    type: str
-    source: str
-    options: list[tuple[int, str]]
-    is_object: bool = True
-    category: str = ""
-    gofer: bool = False
-    reasons: list[str] = field(default_factory=list)
+    __slots__ = ("index", "destination", "type", "source", "options", "is_object", "bind", "gofer_mount",
+                 "category", "gofer", "reasons")  # fmt: skip
 
-    @property
-    def bind(self) -> bool:
+    def __init__(
+        self, index: int, destination: str, type_: str, source: str, options: list[str], *, is_object: bool = True
+    ) -> None:
+        self.index = index
+        self.destination = destination
+        self.type = type_
+        self.source = source
+        self.options = options
+        """Every option, a non-string as "" so positions stay those of the document."""
+        self.is_object = is_object
+        self.bind = type_ == "bind" or any(o in BIND_OPTIONS for o in options)
         """B(m): type bind, or a bind/rbind option (MaybeConvertToBindMount)."""
-        return self.type == "bind" or any(o in BIND_OPTIONS for _, o in self.options)
-
-    @property
-    def gofer_mount(self) -> bool:
+        self.gofer_mount = self.bind and source != ""
         """IsGoferMount: a bind mount with a non-empty source."""
-        return self.bind and self.source != ""
+        self.category = ""
+        self.gofer = False
+        self.reasons: list[str] = []
 
 
 def read_mounts(spec: Any) -> list[Mount]:
@@ -71,7 +70,8 @@ def read_mounts(spec: Any) -> list[Mount]:
         if not isinstance(entry, dict):
             found.append(Mount(index, "", "", "", [], is_object=False))
             continue
-        options = [(i, o) for i, o in enumerate(arr(entry, "options")) if isinstance(o, str)]
+        raw = entry.get("options")
+        options = [o if isinstance(o, str) else "" for o in raw] if isinstance(raw, list) else []
         found.append(Mount(index, text(entry, "destination"), text(entry, "type"), text(entry, "source"), options))
     return found
 
@@ -100,7 +100,7 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
         reasons.append(f"{dest} is retyped to the sentry {fs} filesystem, whatever its type says")
         return mount
     if mount.gofer_mount:
-        bad = [o for _, o in mount.options if o in INVALID_GOFER_OPTIONS]
+        bad = [o for o in mount.options if o in INVALID_GOFER_OPTIONS]
         if bad:
             mount.category = "invalid"
             reasons.append(
@@ -142,7 +142,7 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
 
 
 def _bind_option(mount: Mount) -> str:
-    return next(o for _, o in mount.options if o in BIND_OPTIONS)
+    return next(o for o in mount.options if o in BIND_OPTIONS)
 
 
 def _hint_reason(hint: MountHint) -> str:
@@ -169,7 +169,7 @@ def check_validate(mounts: list[Mount], out: Findings) -> None:
                 "container starting with '/'",
             )
         if m.gofer_mount:
-            for i, opt in m.options:
+            for i, opt in enumerate(m.options):
                 if opt in INVALID_GOFER_OPTIONS:
                     out.add(
                         "RUNSC-MOUNT-SHARED-PROPAGATION",
@@ -213,23 +213,23 @@ def check_boot(mounts: list[Mount], out: Findings) -> None:
 
 def _check_options(m: Mount, fs: str, out: Findings) -> None:
     data_keys = _data_keys(fs)
-    for i, opt in m.options:
-        where = ptr("mounts", m.index, "options", i)
-        if fs in ("tmpfs", "bind", "cgroup", "cgroup2") and opt.count("=") > 1:
+    kv_checked = fs in ("tmpfs", "bind", "cgroup", "cgroup2")
+    for i, opt in enumerate(m.options):
+        if opt in SENTRY_OPTIONS or opt in HOST_MOUNT_OPTIONS:
+            continue  # the common case, decided without building anything
+        if kv_checked and opt.count("=") > 1:
             out.add(
                 "RUNSC-MOUNT-OPT-KV",
-                where,
+                ptr("mounts", m.index, "options", i),
                 f"invalid option {quote(opt)}: a key=value option may contain only one '='",
             )
             continue
         key = opt.split("=", 1)[0]
-        if opt in SENTRY_OPTIONS or key in data_keys:
-            continue
-        if opt in HOST_MOUNT_OPTIONS or (m.gofer_mount and key in GOFER_DATA):
+        if key in data_keys or (m.gofer_mount and key in GOFER_DATA):
             continue
         out.add(
             "RUNSC-MOUNT-OPT-UNKNOWN",
-            where,
+            ptr("mounts", m.index, "options", i),
             f"ignoring unknown mount option {quote(opt)} on {quote(m.destination)}: runsc does not apply it; "
             "check its spelling or remove it",
         )
