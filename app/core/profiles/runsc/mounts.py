@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.normalize import go_clean
 from app.core.pointer import ptr
 from app.core.profiles.runsc.hints import MountHint, hint_for_source
-from app.core.profiles.runsc.view import arr, go_clean, quote, text
+from app.core.profiles.runsc.view import arr, quote, text
 from app.core.rules import Findings
 
 SENTRY_TYPES = frozenset({"tmpfs", "proc", "sysfs", "devpts", "dev", "none", "cgroup", "cgroup2"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from app.core import capabilities as caps_mod, cri
-from app.core.gospec import GoDecoded, decode
+from app.core.gospec import GoDecoded, decode, go_view
 from app.core.loader import Document
 from app.core.normalize import absolutize
 from app.core.pointer import ptr, split
@@ -43,7 +43,8 @@ class RunscProfile(Profile):
     catalog: ClassVar[Catalog] = CATALOG
 
     def check(self, doc: Document, options: CheckOptions) -> list[Finding]:
-        decoded = decode(doc.data, MODEL)
+        # Repeated members are rare; only then is the raw text parsed again, to fold them as Go does.
+        decoded = decode(go_view(doc.raw, doc.data, bool(doc.duplicates)), MODEL)
         out = Findings(self.catalog)
         for mismatch in decoded.type_errors:
             out.add(
@@ -63,8 +64,9 @@ class RunscProfile(Profile):
             out.add(
                 "RUNSC-JSON-DUPLICATE",
                 pointer,
-                f"member {split(pointer)[-1]!r} occurs more than once in its object: Go's decoder silently uses the "
-                "last value; keep only one so every reader sees the same spec",
+                f"member {split(pointer)[-1]!r} occurs more than once in its object: Go's decoder accepts this "
+                "silently and the later value wins (objects are merged member by member); keep only one so every "
+                "reader sees the same spec",
             )
         rules = Findings(self.catalog)
         run_rules(decoded.spec, rules)

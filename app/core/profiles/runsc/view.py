@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any
 
 
@@ -54,16 +53,6 @@ def string_annotations(spec: Any) -> dict[str, str]:
     if found is None:
         return {}
     return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
-
-
-def go_clean(path: str) -> str:
-    """Go's path.Clean: lexical cleanup; unlike posixpath.normpath it also folds a leading '//'."""
-    if not path:
-        return "."
-    cleaned = posixpath.normpath(path)
-    if cleaned.startswith("//"):
-        cleaned = "/" + cleaned.lstrip("/")
-    return cleaned
 
 
 def quote(value: str) -> str:

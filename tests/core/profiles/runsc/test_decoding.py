@@ -53,3 +53,11 @@ def test_all_findings_at_once() -> None:
     )
     rules = {f.rule for f in report(data).findings}
     assert {"RUNSC-SELINUX", "RUNSC-ROOTFS-PROPAGATION", "RUNSC-ENV-FORMAT", "RUNSC-SOLARIS"} <= rules
+
+
+def test_repeated_objects_merge_as_in_go() -> None:
+    # Go decodes both "process" members into the same struct: args from the first, cwd from the second.
+    raw = '{"process": {"args": ["/bin/sh"], "capabilities": {}}, "process": {"cwd": "/"}, "root": {"path": "r"}}'
+    result = report(raw)
+    assert result.valid, result.findings
+    assert [(f.rule, f.path) for f in result.findings] == [("RUNSC-JSON-DUPLICATE", "/process")]
