@@ -37,8 +37,9 @@ def test_hyperv_must_not_have_root() -> None:
     assert [f.path for f in of_rule(run(doc, platform="windows"), "OCI-ROOT-REQ")] == ["/root"]
     without_root = {k: v for k, v in doc.items() if k != "root"}
     assert run(without_root, platform="windows").findings == []
-    assert [f.path for f in of_rule(run(without_root | {"windows": WINDOWS["windows"]}, platform="windows"),
-                                    "OCI-ROOT-REQ")] == ["/root"]
+    assert [
+        f.path for f in of_rule(run(without_root | {"windows": WINDOWS["windows"]}, platform="windows"), "OCI-ROOT-REQ")
+    ] == ["/root"]
 
 
 def test_cwd_is_absolute_per_platform() -> None:

@@ -82,9 +82,17 @@ def test_removed_intel_rdt_members_warn_in_1_3_0(member: str) -> None:
         pytest.param({"/Hostname": "box"}, "/Hostname", "OCI-DOC-UNKNOWN", id="case-sensitive"),
         pytest.param({"/hooks": {"preStart": []}}, "/hooks/preStart", "OCI-HOOK-KINDS", id="hook-typo"),
         pytest.param({"/process/user/name": "x"}, "/process/user/name", "OCI-DOC-UNKNOWN", id="nested"),
-        pytest.param({"/linux/seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
-            {"names": ["read"], "action": "SCMP_ACT_ALLOW", "argz": []}]}},
-            "/linux/seccomp/syscalls/0/argz", "OCI-DOC-UNKNOWN", id="array-element"),
+        pytest.param(
+            {
+                "/linux/seccomp": {
+                    "defaultAction": "SCMP_ACT_ALLOW",
+                    "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "argz": []}],
+                }
+            },
+            "/linux/seccomp/syscalls/0/argz",
+            "OCI-DOC-UNKNOWN",
+            id="array-element",
+        ),
     ],
 )
 def test_unknown_members_warn_with_pointer(changes: dict[str, object], pointer: str, rule: str) -> None:
@@ -94,12 +102,15 @@ def test_unknown_members_warn_with_pointer(changes: dict[str, object], pointer: 
 
 
 def test_free_maps_have_no_unknown_members() -> None:
-    doc = edit(LINUX, {
-        "/annotations": {"com.example.Anything": "x"},
-        "/linux/sysctl": {"net.core.somaxconn": "1"},
-        "/linux/resources/unified": {"memory.max": "1"},
-        "/linux/resources/rdma": {"mlx5_0": {"hcaHandles": 1}},
-        "/linux/netDevices": {"eth9": {}},
-    })
+    doc = edit(
+        LINUX,
+        {
+            "/annotations": {"com.example.Anything": "x"},
+            "/linux/sysctl": {"net.core.somaxconn": "1"},
+            "/linux/resources/unified": {"memory.max": "1"},
+            "/linux/resources/rdma": {"mlx5_0": {"hcaHandles": 1}},
+            "/linux/netDevices": {"eth9": {}},
+        },
+    )
     report = run(doc)
     assert of_rule(report, "OCI-DOC-UNKNOWN") == []
