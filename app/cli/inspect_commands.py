@@ -21,6 +21,7 @@ from app.cli.backend import (
     UsageProblem,
 )
 from app.cli.build import build_backend
+from app.cli.errors import CommandError
 from app.cli.options import profile_option, server_options
 from app.models import CapabilitiesResult, CapabilityTable, MountsResult, RulesList
 
@@ -37,12 +38,6 @@ FORMAT = click.option(
 )
 
 
-class InputError(click.ClickException):
-    """A file named on the command line cannot be read: exit 2, like a usage error."""
-
-    exit_code = 2
-
-
 def read_input(path: str) -> bytes:
     """The bytes of a file argument, or of stdin for '-'."""
     if path == "-":
@@ -50,7 +45,7 @@ def read_input(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 @contextmanager
@@ -74,7 +69,7 @@ def _backend(server: str | None, timeout: float, token: str | None, name: str) -
     except UsageProblem as exc:
         raise click.UsageError(str(exc)) from exc
     except ServiceProblem as exc:
-        raise InputError(f"the service failed: {exc}") from exc
+        raise CommandError(f"the service failed: {exc}") from exc
     finally:
         backend.close()
 

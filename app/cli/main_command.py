@@ -11,6 +11,7 @@ import click
 from app import __version__
 from app.cli.backend import ServiceProblem, UsageProblem
 from app.cli.build import build_backend, build_reporter
+from app.cli.errors import CommandError
 from app.cli.execute import ValidatePlan, execute
 from app.cli.inspect_commands import capabilities, classify_mounts, normalize, rules
 from app.cli.options import profile_option, server_options
@@ -96,7 +97,11 @@ def validate(
     if not sources and not missing:
         raise click.UsageError(f"no files to validate under {', '.join(paths)}")
     backend = build_backend(server, timeout=timeout, token=token)
-    out = click.open_file(output or "-", "w", encoding="utf-8")
+    try:
+        out = click.open_file(output or "-", "w", encoding="utf-8")
+    except OSError as exc:
+        backend.close()
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from exc
     try:
         with out:
             reporter = build_reporter(
@@ -132,7 +137,7 @@ def _guarded(run: Callable[[], int]) -> int:
     except UsageProblem as exc:
         raise click.UsageError(str(exc)) from exc
     except ServiceProblem as exc:
-        raise click.ClickException(f"the service failed: {exc}") from exc
+        raise CommandError(f"the service failed: {exc}") from exc
 
 
 @specgate.command()

@@ -33,8 +33,10 @@ class JunitReporter(Reporter):
         ET.SubElement(properties, "property", name="platform", value=report.platform)
         failures = errors = 0
         hit = {f.rule for f in report.findings}
+        # A file that is not JSON was never checked: its one testcase is the error, no rule passed.
+        catalog = [] if DOCUMENT_RULE.id in hit else self.options.catalog(report.profile)
         tests = 0
-        for rule in self.options.catalog(report.profile):
+        for rule in catalog:
             if rule.id in hit or not rule.checked or (rule.scope == "bundle" and not self.options.bundle):
                 continue
             ET.SubElement(suite, "testcase", name=rule.id, classname=suite_name)
