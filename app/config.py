@@ -11,8 +11,6 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SPECGATE_", env_ignore_empty=True, extra="ignore")
 
-    host: str = Field(default="127.0.0.1", description="Address `specgate serve` binds to.")
-    port: int = Field(default=8080, ge=0, le=65535, description="Port `specgate serve` listens on.")
     max_body_bytes: int = Field(
         default=1024 * 1024,
         ge=1,

@@ -12,7 +12,7 @@ from tests.api.problems import assert_problem
 
 def test_defaults() -> None:
     settings = Settings()
-    assert (settings.host, settings.port, settings.max_body_bytes) == ("127.0.0.1", 8080, 1024 * 1024)
+    assert (settings.max_body_bytes, settings.inline_bytes, settings.docs) == (1024 * 1024, 64 * 1024, True)
 
 
 def test_body_limit_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,13 @@ from app.models import Health
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="Liveness probe", response_description="The process is alive.")
+@router.get(
+    "/healthz",
+    summary="Liveness probe",
+    description="200 while the process is alive; it checks nothing else.",
+    response_description="The process is alive.",
+    response_model_exclude_unset=True,
+)
 async def healthz() -> Health:
     """Answer while the process is alive."""
     return Health(status="ok")

@@ -11,7 +11,7 @@ from tests.api.conftest import make_settings
 def test_healthz(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["status"] == "ok"
+    assert response.json() == {"status": "ok"}
 
 
 def test_readyz_after_warm_up(client: TestClient) -> None:
