@@ -131,31 +131,59 @@ def _idmap(ctx: Context, mount: dict[str, Any], where: tuple[str, int], options:
         )
 
 
+def _ancestors(path: str, sep: str) -> list[str]:
+    """The path and each of its parents (without the root), longest first."""
+    found = [path]
+    while (cut := path.rfind(sep)) > 0:
+        path = path[:cut]
+        found.append(path)
+    return found
+
+
 def _order(ctx: Context, dests: list[tuple[int, str]]) -> None:
+    # Each destination is looked up by its ancestors, not compared with every other mount: O(n * depth).
     windows = ctx.platform == "windows"
     sep = "\\" if windows else "/"
-    norm = [(i, d.rstrip("\\").lower() if windows else posixpath.normpath("/" + d)) for i, d in dests if d]
-    for pos, (i, earlier) in enumerate(norm):
-        for j, later in norm[pos + 1 :]:
-            if windows and (later.startswith(earlier + sep) or earlier.startswith(later + sep)):
-                ctx.add(
-                    "OCI-MNT-DEST-WIN-NEST",
-                    ptr("mounts", j, "destination"),
-                    f"on Windows a mount must not be nested in another: {dests_of(dests, j)!r} and mount {i}",
-                )
-            if earlier == later or earlier.startswith(later.rstrip(sep) + sep):
-                ctx.add(
-                    "OCI-MNT-ORDER",
-                    ptr("mounts", i, "destination"),
-                    f"this mount is hidden by mount {j} ({later}), mounted later on a parent or the same "
-                    "directory: move it after that mount",
-                )
+    norm = [(i, d.rstrip(sep).lower() if windows else posixpath.normpath("/" + d)) for i, d in dests if d]
+    later: dict[str, int] = {}
+    hidden: list[tuple[int, int, str]] = []
+    for i, path in reversed(norm):
+        for parent in _ancestors(path, sep) if path != "/" else ["/"]:
+            if parent in later:
+                hidden.append((i, later[parent], parent))
                 break
-
-
-def dests_of(dests: list[tuple[int, str]], index: int) -> str:
-    """The destination of mount `index`."""
-    return next(d for i, d in dests if i == index)
+        if "/" in later and not windows and path != "/" and all(p not in later for p in _ancestors(path, sep)):
+            hidden.append((i, later["/"], "/"))
+        later[path] = i
+    for i, j, parent in sorted(hidden):
+        ctx.add(
+            "OCI-MNT-ORDER",
+            ptr("mounts", i, "destination"),
+            f"this mount is hidden by mount {j} ({parent}), mounted later on a parent or the same "
+            "directory: move it after that mount",
+        )
+    if windows:
+        seen: dict[str, int] = {}
+        for j, path in norm:
+            for parent in _ancestors(path, sep)[1:]:
+                if parent in seen:
+                    ctx.add(
+                        "OCI-MNT-DEST-WIN-NEST",
+                        ptr("mounts", j, "destination"),
+                        f"on Windows a mount must not be nested in another (mount {seen[parent]})",
+                    )
+                    break
+            seen.setdefault(path, j)
+        first = {path: j for j, path in reversed(norm)}
+        for i, path in norm:
+            for parent in _ancestors(path, sep)[1:]:
+                if parent in first and first[parent] > i:
+                    ctx.add(
+                        "OCI-MNT-DEST-WIN-NEST",
+                        ptr("mounts", first[parent], "destination"),
+                        f"on Windows a mount must not be nested in another (mount {i})",
+                    )
+                    break
 
 
 def _hooks(ctx: Context, hooks: dict[str, Any]) -> None:
