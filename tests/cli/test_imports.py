@@ -5,11 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests.cli.conftest import FIXTURES
+
 
 def test_in_process_validate_loads_no_web_stack() -> None:
     code = (
         "import sys; from app.cli import main; "
-        "code = main(['validate', '-f', 'json', 'tests/fixtures/cli/valid/config.json']); "
+        f"code = main(['validate', '-f', 'json', {str(FIXTURES / 'valid' / 'config.json')!r}]); "
         "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr); sys.exit(code)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
