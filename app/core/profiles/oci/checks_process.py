@@ -190,14 +190,18 @@ def _capabilities(ctx: Context, caps: dict[str, Any]) -> None:
             else:
                 sets[name].add(cap)
     for index, cap in enumerate(arr(caps.get("effective"))):
-        if cap in sets["effective"] and cap not in sets["permitted"]:
+        if isinstance(cap, str) and cap in sets["effective"] and cap not in sets["permitted"]:
             ctx.add(
                 "OCI-CAP-SETS",
                 ptr("process", "capabilities", "effective", index),
                 f"effective {cap} is not in permitted, so the kernel cannot raise it: add it to permitted",
             )
     for index, cap in enumerate(arr(caps.get("ambient"))):
-        if cap in sets["ambient"] and not (cap in sets["permitted"] and cap in sets["inheritable"]):
+        if (
+            isinstance(cap, str)
+            and cap in sets["ambient"]
+            and not (cap in sets["permitted"] and cap in sets["inheritable"])
+        ):
             ctx.add(
                 "OCI-CAP-SETS",
                 ptr("process", "capabilities", "ambient", index),
