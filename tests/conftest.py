@@ -17,6 +17,6 @@ SHARED = Path(os.environ.get("SPECGATE_SHARED", ROOT.parent / "shared"))
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No SPECGATE_* setting of the developer's shell leaks into a test."""
     for key in list(os.environ):
-        if key.startswith("SPECGATE_"):
+        if key.startswith("SPECGATE_") and key not in ("SPECGATE_SHARED", "SPECGATE_FUZZ_ITERATIONS"):
             monkeypatch.delenv(key)
     yield

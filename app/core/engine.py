@@ -16,7 +16,9 @@ from app.models import (
     Finding,
     MountsResult,
     NormalizeResult,
+    RuleInfo,
     RulesList,
+    SandboxInfo,
     Summary,
     ValidationReport,
 )
@@ -45,9 +47,34 @@ def summarize(findings: list[Finding]) -> Summary:
     return Summary.model_construct(errors=errors, warnings=warnings, infos=infos)
 
 
+INTERNAL_RULE = RuleInfo(
+    id="SPECGATE-INTERNAL",
+    profile="*",
+    severity="error",
+    summary="specgate could not finish checking the document (a bug); the document is treated as invalid",
+    reference="https://github.com/specgate/specgate/issues",
+)
+"""The one finding no catalog lists: it is reported only when a rule fails, and never means the document is fine."""
+
+
 def judge(doc: Document, prof: Profile, options: CheckOptions) -> ValidationReport:
     """The report of one profile on an already loaded document."""
-    findings = prof.check(doc, options)
+    try:
+        findings = prof.check(doc, options)
+        sandbox = prof.sandbox(doc.data)
+    except Exception as exc:
+        # A bug in a rule must neither pass the document (the admission webhook must not fail open)
+        # nor become a 500: the verdict is "invalid", with a finding that says why.
+        findings = [
+            Finding(
+                rule=INTERNAL_RULE.id,
+                severity="error",
+                path="",
+                message=f"specgate could not finish checking this document ({type(exc).__name__}: {exc}); "
+                "it is treated as invalid so that nothing passes unchecked. Please report this with the document.",
+            )
+        ]
+        sandbox = SandboxInfo()
     summary = summarize(findings)
     return ValidationReport.model_construct(
         valid=summary.errors == 0,
@@ -55,7 +82,7 @@ def judge(doc: Document, prof: Profile, options: CheckOptions) -> ValidationRepo
         platform=options.platform,
         findings=findings,
         summary=summary,
-        sandbox=prof.sandbox(doc.data),
+        sandbox=sandbox,
     )
 
 

@@ -317,7 +317,7 @@ def _rdt(ctx: Context, rdt: dict[str, Any]) -> None:
 def _mpol(ctx: Context, mpol: Any) -> None:
     if not isinstance(mpol, dict):
         return
-    mode = mpol.get("mode")
+    mode = mpol.get("mode") if isinstance(mpol.get("mode"), str) else None
     if "mode" not in mpol:
         ctx.add("OCI-MPOL-MODE", "/linux/memoryPolicy/mode", "memoryPolicy.mode is required: e.g. MPOL_BIND")
     nodes = mpol.get("nodes")

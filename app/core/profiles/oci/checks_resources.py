@@ -150,7 +150,7 @@ def _seccomp(ctx: Context, seccomp: dict[str, Any]) -> None:
     if "listenerMetadata" in seccomp and not seccomp.get("listenerPath"):
         ctx.add("OCI-SC-META", ptr(*base, "listenerMetadata"), "listenerMetadata needs listenerPath: set both")
     syscalls = arr(seccomp.get("syscalls"))
-    if default in _KILL_ACTIONS and not syscalls:
+    if isinstance(default, str) and default in _KILL_ACTIONS and not syscalls:
         ctx.add(
             "OCI-SC-KILLALL",
             ptr(*base, "defaultAction"),
