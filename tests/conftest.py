@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SPECGATE_SHARED", ROOT.parent / "shared"))
-"""The read-only shared data (conformance corpus, bench workloads) beside the checkout."""
+SHARED = Path(os.environ.get("SPECGATE_SHARED", ROOT / "tests" / "data"))
+"""Test data laid out as the project's shared folder (conformance corpus, bench workloads, reference tables);
+the copy in tests/data unless SPECGATE_SHARED names another."""
 
 
 @pytest.fixture(autouse=True)
