@@ -51,7 +51,7 @@ def check(ctx: Context) -> None:
             "/process/consoleSize",
             "consoleSize is ignored unless terminal is true: set terminal or drop consoleSize",
         )
-    _user(ctx, obj(process.get("user")))
+    _user(ctx, process.get("user"))
     _rlimits(ctx, arr(process.get("rlimits")))
     if ctx.platform == "linux":
         _capabilities(ctx, obj(process.get("capabilities")))
@@ -115,10 +115,13 @@ def _cwd_args(ctx: Context, process: dict[str, Any]) -> None:
         )
 
 
-def _user(ctx: Context, user: dict[str, Any]) -> None:
+def _user(ctx: Context, value: Any) -> None:
     # `user` itself may be omitted (upstream's good freebsd-example.json has none); when given on a POSIX
-    # platform, uid and gid are REQUIRED.
-    if ctx.posix and user:
+    # platform, even as an empty object, uid and gid are REQUIRED.
+    if not isinstance(value, dict):
+        return
+    user: dict[str, Any] = value
+    if ctx.posix:
         for key in ("uid", "gid"):
             if key not in user:
                 ctx.add(
