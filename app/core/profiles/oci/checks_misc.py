@@ -144,7 +144,10 @@ def _order(ctx: Context, dests: list[tuple[int, str]]) -> None:
     # Each destination is looked up by its ancestors, not compared with every other mount: O(n * depth).
     windows = ctx.platform == "windows"
     sep = "\\" if windows else "/"
-    norm = [(i, d.rstrip(sep).lower() if windows else posixpath.normpath("/" + d)) for i, d in dests if d]
+    # Windows paths are case-insensitive and take '/' as a separator too.
+    norm = [
+        (i, d.replace("/", sep).rstrip(sep).lower() if windows else posixpath.normpath("/" + d)) for i, d in dests if d
+    ]
     later: dict[str, int] = {}
     hidden: list[tuple[int, int, str]] = []
     for i, path in reversed(norm):

@@ -101,11 +101,13 @@ def _cwd_args(ctx: Context, process: dict[str, Any]) -> None:
         ctx.add("OCI-PROC-CWD-ABS", "/process/cwd", f"cwd {cwd!r} is not absolute: use {want}")
     args = process.get("args")
     if ctx.platform == "windows":
-        if "args" not in process and not isinstance(process.get("commandLine"), str):
+        # An empty args is as good as omitted (Go's omitempty drops it): commandLine must then say what to run.
+        command = process.get("commandLine")
+        if not args and not (isinstance(command, str) and command):
             ctx.add(
                 "OCI-PROC-ARGS-WIN",
                 "/process/commandLine",
-                "on Windows commandLine is required when args is omitted: set one of them",
+                "on Windows commandLine is required when args is omitted or empty: set one of them",
             )
     elif "args" not in process or (isinstance(args, list) and not args):
         ctx.add(

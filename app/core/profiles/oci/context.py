@@ -74,13 +74,14 @@ def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-_WINDOWS_ABS = re.compile(r"^[a-zA-Z]:\\")
+# Windows accepts '/' as a separator too: C:/x and //server/share are absolute (as Go's filepath.IsAbs says).
+_WINDOWS_ABS = re.compile(r"^([a-zA-Z]:[\\/]|[\\/]{2})")
 
 
 def is_abs(path: str, platform: str) -> bool:
-    """Absolute on the platform: a drive path (C:\\...) or a \\\\?\\ / UNC path on Windows, a leading '/' elsewhere."""
+    """Absolute on the platform: on Windows a drive path (C:\\..., C:/...) or a \\\\ path, elsewhere a leading '/'."""
     if platform == "windows":
-        return bool(_WINDOWS_ABS.match(path)) or path.startswith("\\\\")
+        return bool(_WINDOWS_ABS.match(path))
     return path.startswith("/")
 
 

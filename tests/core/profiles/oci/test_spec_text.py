@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.core.profiles.oci.support import LINUX, WINDOWS, edit, run
+from tests.core.profiles.oci.support import DEL, LINUX, WINDOWS, edit, run
 
 Hit = tuple[str, str, str]
 """(rule, pointer, severity) of one expected finding."""
@@ -31,6 +31,51 @@ CASES = [
         "posix-user-empty-object",
         {"/process/user": {}},
         [("OCI-USER-UIDGID", "/process/user/uid", "error"), ("OCI-USER-UIDGID", "/process/user/gid", "error")],
+    ),
+    # config.md#configProcess: args is OPTIONAL on Windows, and commandLine is REQUIRED if it is omitted (an
+    # empty array is omitted for Go's omitempty).
+    case(
+        "windows-empty-args-needs-commandline",
+        {"/process/args": []},
+        [("OCI-PROC-ARGS-WIN", "/process/commandLine", "error")],
+        base=WINDOWS,
+        platform="windows",
+    ),
+    case(
+        "windows-commandline-alone",
+        {"/process/args": DEL, "/process/commandLine": "cmd.exe /c echo hi"},
+        [],
+        base=WINDOWS,
+        platform="windows",
+        absent=("OCI-PROC-ARGS-WIN", "OCI-PROC-ARGS-MIN"),
+    ),
+    # Windows takes '/' as a path separator too: C:/ and //server/share are absolute, C: alone is not.
+    case(
+        "windows-cwd-forward-slash",
+        {"/process/cwd": "C:/app"},
+        [],
+        base=WINDOWS,
+        platform="windows",
+        absent=("OCI-PROC-CWD-ABS",),
+    ),
+    case(
+        "windows-cwd-drive-relative",
+        {"/process/cwd": "C:app"},
+        [("OCI-PROC-CWD-ABS", "/process/cwd", "error")],
+        base=WINDOWS,
+        platform="windows",
+    ),
+    case(
+        "windows-nested-mounts-with-forward-slashes",
+        {
+            "/mounts": [
+                {"destination": "C:/data", "source": "C:\\a"},
+                {"destination": "c:\\Data\\sub", "source": "C:\\b"},
+            ]
+        },
+        [("OCI-MNT-DEST-WIN-NEST", "/mounts/1/destination", "error")],
+        base=WINDOWS,
+        platform="windows",
     ),
 ]
 
