@@ -72,9 +72,17 @@ def _hostname(ctx: Context) -> None:
             ctx.add(rule, ptr(key), f'{key} needs a new UTS namespace: add {{"type": "uts"}} to linux.namespaces')
 
 
-def _namespaces(ctx: Context, linux: dict[str, Any]) -> None:
+def zos(ctx: Context) -> None:
+    """config-zos.md: z/OS namespaces follow the same MUSTs as Linux ones (absolute paths, no duplicate type)."""
+    zos_obj = ctx.data.get("zos")
+    if isinstance(zos_obj, dict):
+        _namespace_entries(ctx, "zos", arr(zos_obj.get("namespaces")))
+
+
+def _namespace_entries(ctx: Context, platform: str, entries: list[Any]) -> dict[str, int]:
+    """OCI-NS-DUP and OCI-NS-PATH-ABS over `<platform>.namespaces`; the index of each type's first entry."""
     seen: dict[str, int] = {}
-    for index, entry in enumerate(arr(linux.get("namespaces"))):
+    for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             continue
         kind = entry.get("type")
@@ -82,7 +90,7 @@ def _namespaces(ctx: Context, linux: dict[str, Any]) -> None:
             if kind in seen:
                 ctx.add(
                     "OCI-NS-DUP",
-                    ptr("linux", "namespaces", index, "type"),
+                    ptr(platform, "namespaces", index, "type"),
                     f"namespace type {kind!r} is already listed at index {seen[kind]}: keep one entry per type",
                 )
             else:
@@ -91,9 +99,14 @@ def _namespaces(ctx: Context, linux: dict[str, Any]) -> None:
         if isinstance(path, str) and path and not path.startswith("/"):
             ctx.add(
                 "OCI-NS-PATH-ABS",
-                ptr("linux", "namespaces", index, "path"),
+                ptr(platform, "namespaces", index, "path"),
                 f"namespace path {path!r} is not absolute: use a path such as /proc/1234/ns/{kind or 'net'}",
             )
+    return seen
+
+
+def _namespaces(ctx: Context, linux: dict[str, Any]) -> None:
+    seen = _namespace_entries(ctx, "linux", arr(linux.get("namespaces")))
     masked = [k for k in ("maskedPaths", "readonlyPaths") if arr(linux.get(k))]
     if masked and "mount" not in seen:
         ctx.add(

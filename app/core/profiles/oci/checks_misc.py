@@ -19,6 +19,8 @@ LINUX_MOUNT_OPTIONS = frozenset(
 )
 """The Linux mount option table of config.md (1.1.0 and later)."""
 DEFAULT_FILESYSTEMS = {"/proc": "proc", "/sys": "sysfs", "/dev/pts": "devpts", "/dev/shm": "tmpfs"}
+ZOS_FILESYSTEMS = {"/proc": "proc"}
+"""config-zos.md: the filesystems a z/OS container SHOULD have."""
 HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")
 IMAGE_KEYS = frozenset(
     "org.opencontainers.image." + k
@@ -97,15 +99,17 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                     )
         _idmap(ctx, mount, where, options)
     _order(ctx, dests)
-    if ctx.platform == "linux":
-        present = {posixpath.normpath(d) for _, d in dests if d.startswith("/")}
-        missing = [d for d in DEFAULT_FILESYSTEMS if d not in present]
+    wanted = DEFAULT_FILESYSTEMS if ctx.platform == "linux" else ZOS_FILESYSTEMS if ctx.platform == "zos" else {}
+    if wanted:
+        # A relative destination is read relative to / (config.md#configMounts), so 'proc' provides /proc.
+        present = {posixpath.normpath("/" + d.lstrip("/")) for _, d in dests}
+        missing = [d for d in wanted if d not in present]
         if missing:
             ctx.add(
                 "OCI-LINUX-DEFFS",
                 "/mounts",
                 "these filesystems should be available in the container: "
-                + ", ".join(f"{d} ({DEFAULT_FILESYSTEMS[d]})" for d in missing),
+                + ", ".join(f"{d} ({wanted[d]})" for d in missing),
             )
 
 
@@ -146,7 +150,9 @@ def _order(ctx: Context, dests: list[tuple[int, str]]) -> None:
     sep = "\\" if windows else "/"
     # Windows paths are case-insensitive and take '/' as a separator too.
     norm = [
-        (i, d.replace("/", sep).rstrip(sep).lower() if windows else posixpath.normpath("/" + d)) for i, d in dests if d
+        (i, d.replace("/", sep).rstrip(sep).lower() if windows else posixpath.normpath("/" + d.lstrip("/")))
+        for i, d in dests
+        if d
     ]
     later: dict[str, int] = {}
     hidden: list[tuple[int, int, str]] = []

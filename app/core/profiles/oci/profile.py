@@ -38,6 +38,8 @@ class OciProfile(Profile):
         if ctx.platform in ("linux", "vm") or "linux" in doc.data:
             checks_linux.check(ctx)
             checks_resources.check(ctx)
+        if ctx.platform == "zos" or "zos" in doc.data:
+            checks_linux.zos(ctx)
         if options.bundle is not None:
             bundle.check(ctx, options.bundle)
         return _unique(ctx.findings.items)

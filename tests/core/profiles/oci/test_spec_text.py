@@ -8,6 +8,15 @@ import pytest
 
 from tests.core.profiles.oci.support import DEL, LINUX, WINDOWS, edit, run
 
+ZOS: dict[str, Any] = {
+    "ociVersion": "1.3.0",
+    "root": {"path": "rootfs"},
+    "process": {"cwd": "/", "args": ["sh"], "user": {"uid": 0, "gid": 0}, "noNewPrivileges": True},
+    "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
+    "zos": {"namespaces": [{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]},
+}
+"""A z/OS config with no finding at all (the config-zos.md example namespaces)."""
+
 Hit = tuple[str, str, str]
 """(rule, pointer, severity) of one expected finding."""
 
@@ -76,6 +85,44 @@ CASES = [
         [("OCI-MNT-DEST-WIN-NEST", "/mounts/1/destination", "error")],
         base=WINDOWS,
         platform="windows",
+    ),
+    # config-zos.md#configZOSNamespaces: path MUST be absolute; duplicated types MUST be an error.
+    case(
+        "zos-namespace-path-absolute",
+        {"/zos/namespaces/0": {"type": "pid", "path": "proc/1234/ns/pid"}},
+        [("OCI-NS-PATH-ABS", "/zos/namespaces/0/path", "error")],
+        base=ZOS,
+        platform="zos",
+    ),
+    case(
+        "zos-namespace-duplicate",
+        {"/zos/namespaces/4": {"type": "mount"}},
+        [("OCI-NS-DUP", "/zos/namespaces/4/type", "error")],
+        base=ZOS,
+        platform="zos",
+    ),
+    case(
+        "zos-example-namespaces",
+        {"/zos/namespaces/0": {"type": "pid", "path": "/proc/1234/ns/pid"}},
+        [],
+        base=ZOS,
+        platform="zos",
+        absent=("OCI-NS-PATH-ABS", "OCI-NS-DUP", "OCI-LINUX-DEFFS"),
+    ),
+    # config-zos.md: /proc SHOULD be available.
+    case("zos-proc-filesystem", {"/mounts": []}, [("OCI-LINUX-DEFFS", "/mounts", "warning")], base=ZOS, platform="zos"),
+    # config.md#configMounts: a relative Linux destination is read relative to "/", so "proc" provides /proc.
+    case(
+        "linux-relative-destination-counts-for-defaults",
+        {"/mounts/0/destination": "proc"},
+        [("OCI-MNT-DEST-LINUX", "/mounts/0/destination", "warning")],
+        absent=("OCI-LINUX-DEFFS",),
+    ),
+    # Mounts happen in the listed order: a later mount on / hides every earlier one.
+    case(
+        "mount-on-root-hides-earlier-mounts",
+        {"/mounts/4": {"destination": "/", "type": "tmpfs", "source": "tmpfs"}},
+        [("OCI-MNT-ORDER", "/mounts/0/destination", "warning"), ("OCI-MNT-ORDER", "/mounts/3/destination", "warning")],
     ),
 ]
 
