@@ -721,6 +721,15 @@ _ROWS: tuple[tuple[str, str, str, str, RuleScope], ...] = (
         L + "configLinuxPersonality",
         "document",
     ),
+    # Not a row of the rule table: config-vm.md says each of these paths "MUST be an absolute path in the runtime
+    # mount namespace".
+    (
+        "OCI-VM-PATH-ABS",
+        "MUST",
+        "vm.hypervisor.path, vm.kernel.path, vm.kernel.initrd and vm.image.path are absolute",
+        SPEC + "config-vm.md",
+        "document",
+    ),
     (
         "OCI-LINUX-DEFFS",
         "SHOULD",
@@ -733,7 +742,7 @@ _ROWS: tuple[tuple[str, str, str, str, RuleScope], ...] = (
 LEVELS: dict[str, str] = {row[0]: row[1] for row in _ROWS}
 """The level each rule was derived from (drives the 'not a spec sentence' note of messages)."""
 
-EXTRA_RULES = frozenset({"OCI-SCHEMA"})
+EXTRA_RULES = frozenset({"OCI-SCHEMA", "OCI-VM-PATH-ABS"})
 """Rules of ours that are not rows of the rule table."""
 
 CATALOG = Catalog(

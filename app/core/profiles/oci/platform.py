@@ -5,7 +5,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from app.core.profiles.oci.context import Context, obj
+from app.core.pointer import ptr
+from app.core.profiles.oci.context import Context, is_abs, obj
 
 PLATFORMS: tuple[str, ...] = ("linux", "windows", "solaris", "vm", "zos", "freebsd")
 """Target platforms of profile `oci`; each is also the name of its top-level object."""
@@ -47,6 +48,23 @@ def check(ctx: Context) -> None:
                 f"remove it or validate with platform={name}",
             )
     _root(ctx)
+    _vm(ctx)
+
+
+_VM_PATHS = (("hypervisor", "path"), ("kernel", "path"), ("kernel", "initrd"), ("image", "path"))
+
+
+def _vm(ctx: Context) -> None:
+    """config-vm.md: the hypervisor, kernel, initrd and image paths MUST be absolute in the runtime mount namespace."""
+    vm = obj(ctx.data.get("vm"))
+    for part, key in _VM_PATHS:
+        value = obj(vm.get(part)).get(key)
+        if isinstance(value, str) and not is_abs(value, ctx.platform):
+            ctx.add(
+                "OCI-VM-PATH-ABS",
+                ptr("vm", part, key),
+                f"vm.{part}.{key} {value!r} must be an absolute path in the runtime mount namespace",
+            )
 
 
 def _root(ctx: Context) -> None:

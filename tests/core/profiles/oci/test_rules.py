@@ -862,6 +862,12 @@ CASES = [
         {"/linux/personality": {"domain": "LINUX", "flags": []}},
     ),
     case("OCI-LINUX-DEFFS", {"/mounts": []}, "/mounts", severity="warning"),
+    case(
+        "OCI-VM-PATH-ABS",
+        {"/vm": {"hypervisor": {"path": "bin/qemu"}, "kernel": {"path": "/boot/vmlinuz"}}},
+        "/vm/hypervisor/path",
+        {"/vm": {"hypervisor": {"path": "/usr/bin/qemu"}, "kernel": {"path": "/boot/vmlinuz", "initrd": "/boot/i"}}},
+    ),
 ]
 
 BUNDLE_OR_LOADER = {"OCI-DOC-UTF8", "OCI-DOC-NAME", "OCI-ROOT-PATH-DIR"}

@@ -118,6 +118,17 @@ CASES = [
         [("OCI-MNT-DEST-LINUX", "/mounts/0/destination", "warning")],
         absent=("OCI-LINUX-DEFFS",),
     ),
+    # config-vm.md: hypervisor.path, kernel.path, kernel.initrd and image.path MUST be absolute.
+    case(
+        "vm-paths-absolute",
+        {"/vm": {"kernel": {"path": "vmlinuz", "initrd": "initrd.img"}, "image": {"path": "img", "format": "raw"}}},
+        [
+            ("OCI-VM-PATH-ABS", "/vm/kernel/path", "error"),
+            ("OCI-VM-PATH-ABS", "/vm/kernel/initrd", "error"),
+            ("OCI-VM-PATH-ABS", "/vm/image/path", "error"),
+        ],
+        platform="vm",
+    ),
     # Mounts happen in the listed order: a later mount on / hides every earlier one.
     case(
         "mount-on-root-hides-earlier-mounts",
