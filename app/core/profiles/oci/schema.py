@@ -47,6 +47,8 @@ def fix(tag: str, name: str, schema: Any) -> Any:
     _fix_refs(schema)
     if name == "config-vm.json":
         _fix_iomems(schema)
+    if name == "config-windows.json":
+        _fix_affinity(schema)
     if name == "config-linux.json" and tag >= "v1.3.0":
         _optional_pids_limit(schema)
     if name == ROOT:
@@ -97,6 +99,18 @@ def _fix_iomems(schema: dict[str, Any]) -> None:
     items = iomems.get("items")
     if isinstance(items, list) and len(items) == 1:
         iomems["items"] = items[0]
+
+
+def _fix_affinity(schema: dict[str, Any]) -> None:
+    """`windows.resources.cpu.affinity` is an array of {mask, group} objects (config-windows.md, specs-go
+    `[]WindowsCPUGroupAffinity`), but the v1.2.1 and v1.3.0 schemas describe one object, so every real value fails."""
+    try:
+        cpu = schema["windows"]["properties"]["resources"]["properties"]["cpu"]["properties"]
+    except (KeyError, TypeError):
+        return
+    entry = cpu.get("affinity")
+    if isinstance(entry, dict) and entry.get("type") == "object":
+        cpu["affinity"] = {"type": "array", "items": {**entry, "required": ["mask", "group"]}}
 
 
 def _optional_pids_limit(schema: dict[str, Any]) -> None:

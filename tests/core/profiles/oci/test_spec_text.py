@@ -86,6 +86,23 @@ CASES = [
         base=WINDOWS,
         platform="windows",
     ),
+    # config-windows.md#configWindowsCpu: affinity is an array of objects with REQUIRED mask and group (the
+    # v1.2.1/v1.3.0 schemas wrongly describe a single object).
+    case(
+        "windows-cpu-affinity-array",
+        {"/windows/resources": {"cpu": {"count": 2, "affinity": [{"mask": 3, "group": 0}]}}},
+        [],
+        base=WINDOWS,
+        platform="windows",
+        absent=("OCI-SCHEMA",),
+    ),
+    case(
+        "windows-cpu-affinity-entry-needs-group",
+        {"/windows/resources": {"cpu": {"affinity": [{"mask": 3}]}}},
+        [("OCI-SCHEMA", "/windows/resources/cpu/affinity/0/group", "error")],
+        base=WINDOWS,
+        platform="windows",
+    ),
     # config-zos.md#configZOSNamespaces: path MUST be absolute; duplicated types MUST be an error.
     case(
         "zos-namespace-path-absolute",
