@@ -115,13 +115,19 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
 
 def _idmap(ctx: Context, mount: dict[str, Any], where: tuple[str, int], options: list[str]) -> None:
     has_uid, has_gid = "uidMappings" in mount, "gidMappings" in mount
+    # The pair MUST, the idmap/ridmap options and their rules came with 1.2.0; 1.1.0 had only the two fields.
+    since_1_2 = ctx.judged.at_least(1, 2)
     if has_uid != has_gid:
         missing = "gidMappings" if has_uid else "uidMappings"
         ctx.add(
             "OCI-MNT-IDMAP-PAIR",
             ptr(*where, missing),
-            f"{missing} is missing: mount mappings must give both uidMappings and gidMappings",
+            f"{missing} is missing: mount mappings must give both uidMappings and gidMappings"
+            + ("" if since_1_2 else " (a MUST since spec 1.2.0; the declared version does not require it)"),
+            severity=None if since_1_2 else "warning",
         )
+    if not since_1_2:
+        return
     wants_idmap = "idmap" in options or "ridmap" in options
     if (has_uid or has_gid) and not wants_idmap:
         ctx.add(

@@ -146,6 +146,38 @@ CASES = [
         ],
         platform="vm",
     ),
+    # config.md#configPOSIXMounts: "If specified, it MUST be specified along with gidMappings" arrived in 1.2.0,
+    # with the idmap/ridmap options; 1.1.0 only defined the two fields.
+    case(
+        "mount-mappings-pair-before-1.2.0-warns",
+        {
+            "/ociVersion": "1.1.0",
+            "/mounts/4": {
+                "destination": "/data",
+                "source": "/host",
+                "options": ["rbind"],
+                "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}],
+            },
+        },
+        [("OCI-MNT-IDMAP-PAIR", "/mounts/4/gidMappings", "warning")],
+        absent=("OCI-MNT-IDMAP-OPT",),
+    ),
+    case(
+        "mount-mappings-pair-from-1.2.0-errs",
+        {
+            "/ociVersion": "1.2.0",
+            "/mounts/4": {
+                "destination": "/data",
+                "source": "/host",
+                "options": ["rbind"],
+                "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 10}],
+            },
+        },
+        [
+            ("OCI-MNT-IDMAP-PAIR", "/mounts/4/gidMappings", "error"),
+            ("OCI-MNT-IDMAP-OPT", "/mounts/4/options", "warning"),
+        ],
+    ),
     # Mounts happen in the listed order: a later mount on / hides every earlier one.
     case(
         "mount-on-root-hides-earlier-mounts",
