@@ -733,7 +733,7 @@ _ROWS: tuple[tuple[str, str, str, str, RuleScope], ...] = (
     (
         "OCI-LINUX-DEFFS",
         "SHOULD",
-        "/proc, /sys, /dev/pts and /dev/shm are mounted",
+        "Linux: /proc, /sys, /dev/pts and /dev/shm are mounted (z/OS: /proc; FreeBSD: devfs on /dev)",
         L + "configLinuxDefaultFilesystems",
         "document",
     ),

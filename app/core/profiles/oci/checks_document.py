@@ -99,10 +99,13 @@ _SCHEMA_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _INTEGER_KEYWORDS = frozenset({"minimum", "maximum"})
+_RLIMIT_TYPE = re.compile(rf"^/process/rlimits{_I}/type$")
 
 
 def rule_for(pointer: str, keyword: str, value: object) -> str:
     """The catalog rule a schema error at `pointer` belongs to."""
+    if keyword == "required" and _RLIMIT_TYPE.match(pointer):
+        return "OCI-RLIM-FIELDS"  # a missing type is a missing field, not a badly formed one
     for pattern, rule in _SCHEMA_RULES:
         if pattern.match(pointer):
             return rule

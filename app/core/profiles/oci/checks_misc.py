@@ -19,8 +19,8 @@ LINUX_MOUNT_OPTIONS = frozenset(
 )
 """The Linux mount option table of config.md (1.1.0 and later)."""
 DEFAULT_FILESYSTEMS = {"/proc": "proc", "/sys": "sysfs", "/dev/pts": "devpts", "/dev/shm": "tmpfs"}
-ZOS_FILESYSTEMS = {"/proc": "proc"}
-"""config-zos.md: the filesystems a z/OS container SHOULD have."""
+PLATFORM_FILESYSTEMS = {"linux": DEFAULT_FILESYSTEMS, "zos": {"/proc": "proc"}, "freebsd": {"/dev": "devfs"}}
+"""The filesystems a container SHOULD have (config-linux.md, config-zos.md, config-freebsd.md#configFreeBSDDevices)."""
 HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")
 IMAGE_KEYS = frozenset(
     "org.opencontainers.image." + k
@@ -99,7 +99,7 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                     )
         _idmap(ctx, mount, where, options)
     _order(ctx, dests)
-    wanted = DEFAULT_FILESYSTEMS if ctx.platform == "linux" else ZOS_FILESYSTEMS if ctx.platform == "zos" else {}
+    wanted = PLATFORM_FILESYSTEMS.get(ctx.platform)
     if wanted:
         # A relative destination is read relative to / (config.md#configMounts), so 'proc' provides /proc.
         present = {posixpath.normpath("/" + d.lstrip("/")) for _, d in dests}

@@ -17,6 +17,18 @@ ZOS: dict[str, Any] = {
 }
 """A z/OS config with no finding at all (the config-zos.md example namespaces)."""
 
+FREEBSD: dict[str, Any] = {
+    "ociVersion": "1.3.0",
+    "root": {"path": "rootfs"},
+    "process": {"cwd": "/", "args": ["sh"], "user": {"uid": 0, "gid": 0}},
+    "mounts": [{"destination": "/dev", "type": "devfs", "source": "devfs", "options": ["ruleset=4"]}],
+    "freebsd": {
+        "devices": [{"path": "pf", "mode": 448}],
+        "jail": {"host": "new", "vnet": "new", "enforceStatfs": 1, "allow": {"rawSockets": True, "mount": ["tmpfs"]}},
+    },
+}
+"""The config-freebsd.md examples in a FreeBSD config with no finding at all."""
+
 Hit = tuple[str, str, str]
 """(rule, pointer, severity) of one expected finding."""
 
@@ -128,6 +140,22 @@ CASES = [
     ),
     # config-zos.md: /proc SHOULD be available.
     case("zos-proc-filesystem", {"/mounts": []}, [("OCI-LINUX-DEFFS", "/mounts", "warning")], base=ZOS, platform="zos"),
+    # config-freebsd.md#configFreeBSDDevices: each container SHOULD have devfs mounted on /dev.
+    case(
+        "freebsd-devfs-on-dev",
+        {"/mounts": []},
+        [("OCI-LINUX-DEFFS", "/mounts", "warning")],
+        base=FREEBSD,
+        platform="freebsd",
+    ),
+    case("freebsd-example-is-clean", {}, [], base=FREEBSD, platform="freebsd", absent=("OCI-LINUX-DEFFS",)),
+    # config.md#configPOSIXProcess: rlimits[].type is REQUIRED (a missing field, not a malformed one).
+    case(
+        "rlimit-type-missing",
+        {"/process/rlimits": [{"soft": 1, "hard": 1}]},
+        [("OCI-RLIM-FIELDS", "/process/rlimits/0/type", "error")],
+        absent=("OCI-RLIM-TYPE-FMT",),
+    ),
     # config.md#configMounts: a relative Linux destination is read relative to "/", so "proc" provides /proc.
     case(
         "linux-relative-destination-counts-for-defaults",
