@@ -148,6 +148,15 @@ _ROWS: tuple[tuple[str, str, str, str, RuleScope], ...] = (
         C + "configMounts",
         "document",
     ),
+    # Not a row of the rule table: config.md#configMounts says Windows sources are local directories and "UNC paths
+    # and mapped drives are not supported"; an unsupported value MUST be an error (config.md#valid-values).
+    (
+        "OCI-MNT-SRC-WIN",
+        "MUST",
+        "Windows: a mount source is a local directory, not a UNC path",
+        C + "configMounts",
+        "document",
+    ),
     ("OCI-MNT-BIND-SRC", "DERIVED", "A bind mount has a source", C + "configMounts", "document"),
     (
         "OCI-MNT-TYPE",
@@ -742,7 +751,7 @@ _ROWS: tuple[tuple[str, str, str, str, RuleScope], ...] = (
 LEVELS: dict[str, str] = {row[0]: row[1] for row in _ROWS}
 """The level each rule was derived from (drives the 'not a spec sentence' note of messages)."""
 
-EXTRA_RULES = frozenset({"OCI-SCHEMA", "OCI-VM-PATH-ABS"})
+EXTRA_RULES = frozenset({"OCI-SCHEMA", "OCI-VM-PATH-ABS", "OCI-MNT-SRC-WIN"})
 """Rules of ours that are not rows of the rule table."""
 
 CATALOG = Catalog(

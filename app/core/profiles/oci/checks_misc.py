@@ -31,6 +31,8 @@ GOOS = frozenset(
     "aix android darwin dragonfly freebsd illumos ios js linux netbsd openbsd plan9 solaris wasip1 windows zos".split()
 )
 _RDNS = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9_-]+)+$")
+# \\server\share or //server/share, and the \\?\UNC\ form; not device paths such as \\?\Volume{...} or \\.\pipe\x.
+_UNC = re.compile(r"^([\\/]{2}[^\\/?.]|[\\/]{2}\?[\\/]UNC[\\/])", re.IGNORECASE)
 _SIGNAL = re.compile(r"^(SIG[A-Z0-9]+([+-][0-9]+)?|[0-9]+)$")
 
 
@@ -78,6 +80,14 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                     f"destination {dest!r} must be absolute on {ctx.platform}",
                 )
             dests.append((index, dest))
+        source = mount.get("source")
+        if ctx.platform == "windows" and isinstance(source, str) and _UNC.match(source):
+            ctx.add(
+                "OCI-MNT-SRC-WIN",
+                ptr(*where, "source"),
+                f"source {source!r} is a UNC path, which Windows containers do not support: "
+                "use a local directory of the host",
+            )
         bind = _is_bind(mount)
         if bind and not mount.get("source"):
             ctx.add("OCI-MNT-BIND-SRC", ptr(*where, "source"), "a bind mount needs a source: the path to bind")

@@ -111,6 +111,14 @@ CASES = [
         platform="windows",
     ),
     case("OCI-MNT-ORDER", {M4: {**TMP, "destination": "/dev"}}, "/mounts/2/destination", {M4: TMP}, severity="warning"),
+    case(
+        "OCI-MNT-SRC-WIN",
+        {"/mounts": [{"destination": "C:\\data", "source": "\\\\fileserver\\share"}]},
+        "/mounts/0/source",
+        {"/mounts": [{"destination": "C:\\pipe", "source": "\\\\.\\pipe\\docker_engine"}]},
+        base=WINDOWS,
+        platform="windows",
+    ),
     case("OCI-MNT-BIND-SRC", {M4: {"destination": "/data", "options": ["rbind"]}}, M4 + "/source", {M4: BIND}),
     case("OCI-MNT-TYPE", {M4: {"destination": "/data", "source": "x"}}, M4 + "/type", {M4: TMP}),
     case(
