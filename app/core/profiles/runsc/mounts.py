@@ -20,30 +20,15 @@ SENTRY_OPTIONS = frozenset({"ro", "rw", "noatime", "atime", "noexec", "exec", "n
 """ParseMountOptions: generic options the sentry honours."""
 TMPFS_DATA = frozenset({"mode", "size", "uid", "gid"})
 GOFER_DATA = frozenset({"overlayfs_stale_read", "disable_file_handle_sharing", "dcache"})
-CGROUP_DATA = frozenset({"all", "cpu", "cpuacct", "cpuset", "devices", "job", "memory", "pids"})
-HOST_MOUNT_OPTIONS = frozenset(
-    {
-        "acl", "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "noexec", "iversion",
-        "loud", "mand", "noacl", "noatime", "nodev", "nodiratime", "noiversion", "nomand", "norelatime",
-        "nostrictatime", "nosuid", "rbind", "relatime", "remount", "ro", "rw", "silent", "strictatime", "suid",
-        "sync", "private", "rprivate", "slave", "rslave", "unbindable", "runbindable", "shared", "rshared",
-    }
-)  # fmt: skip
-"""Mount flags and propagation names runsc understands on the host (`runsc features` mountOptions).
-
-For sentry mounts the sentry ignores most of them with a warning; they are listed here because they
-are well-known mount options whose being ignored inside a sandbox rarely matters, so reporting
-them would bury the real problems (misspelled or foreign options) under noise.
-"""
-DEVPTS_DATA = frozenset({"newinstance", "ptmxmode", "mode", "gid", "uid", "max"})
-"""devpts options from runc-style specs; the sentry's devpts ignores them and uses its own defaults."""
+RETYPED = {"/dev": "dev", "/dev/pts": "devpts"}
+"""compileMounts: spec mounts at these (cleaned) destinations get the sentry's own filesystem type."""
 
 
 class Mount:
     """One entry of `mounts`, read as runsc reads it (wrong-typed members as Go's zero values)."""
 
     __slots__ = ("index", "destination", "type", "source", "options", "is_object", "bind", "gofer_mount",
-                 "category", "gofer", "reasons")  # fmt: skip
+                 "sentry_type", "category", "gofer", "reasons")  # fmt: skip
 
     def __init__(
         self, index: int, destination: str, type_: str, source: str, options: list[str], *, is_object: bool = True
@@ -58,10 +43,21 @@ class Mount:
         self.bind = type_ == "bind" or any(o in BIND_OPTIONS for o in options)
         """B(m): type bind, or a bind/rbind option (MaybeConvertToBindMount)."""
         self.gofer_mount = self.bind and source != ""
-        """IsGoferMount: a bind mount with a non-empty source."""
+        """IsGoferMount: a bind mount with a non-empty source (the host side reads the spec as written)."""
+        self.sentry_type = _sentry_type(destination, type_, options) if destination.startswith("/") else type_
+        """The type getMountNameAndOptions switches on: compileMounts' retyping, then MaybeConvertToBindMount."""
         self.category = ""
         self.gofer = False
         self.reasons: list[str] = []
+
+
+def _sentry_type(destination: str, type_: str, options: list[str]) -> str:
+    # compileMounts retypes /dev and /dev/pts first; prepareMounts then applies MaybeConvertToBindMount, so a
+    # bind/rbind option turns even those back into bind mounts.
+    fs = RETYPED.get(go_clean(destination), type_)
+    if fs != "bind" and any(o in BIND_OPTIONS for o in options):
+        return "bind"
+    return fs
 
 
 def read_mounts(spec: Any) -> list[Mount]:
@@ -95,10 +91,9 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
             "is a dummy)"
         )
     dest = go_clean(mount.destination)
-    if dest in ("/dev", "/dev/pts") and not mount.gofer_mount:
-        mount.category = "sentry"
-        fs = "dev" if dest == "/dev" else "devpts"
-        reasons.append(f"{dest} is retyped to the sentry {fs} filesystem, whatever its type says")
+    if mount.gofer_mount and mount.sentry_type != "bind":
+        mount.category = "invalid"
+        reasons.append(_RETYPE_MISMATCH.format(dest=dest, fs=mount.sentry_type))
         return mount
     if mount.gofer_mount:
         bad = [o for o in mount.options if o in INVALID_GOFER_OPTIONS]
@@ -117,9 +112,13 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
         if hint is not None:
             reasons.append(_hint_reason(hint))
         return mount
-    if mount.bind:
+    if mount.sentry_type == "bind":
         mount.category = "invalid"
         reasons.append("a bind mount with an empty source: the sentry finds no gofer connection and start fails")
+        return mount
+    if dest in RETYPED:
+        mount.category = "sentry"
+        reasons.append(f"{dest} is retyped to the sentry {RETYPED[dest]} filesystem, whatever its type says")
         return mount
     if mount.type == "erofs":
         mount.category = "erofs"
@@ -140,6 +139,13 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
     mount.category = "skipped"
     reasons.append(f"ignoring unknown filesystem type {quote(mount.type)}: runsc skips this mount with a warning")
     return mount
+
+
+_RETYPE_MISMATCH = (
+    "type bind with a source makes it a gofer mount on the host, but the sentry retypes {dest} to its {fs} "
+    "filesystem (no bind/rbind option turns it back), so the gofer connection is never used and start fails "
+    "(not all gofer FDs were consumed)"
+)
 
 
 def _bind_option(mount: Mount) -> str:
@@ -181,19 +187,21 @@ def check_validate(mounts: list[Mount], out: Findings) -> None:
 
 
 def check_boot(mounts: list[Mount], out: Findings) -> None:
-    """Sentry-side mount rules: bind without source, unknown types, option syntax and unknown options."""
+    """Sentry-side mount rules (prepareMounts, getMountNameAndOptions): bind without source, types, options."""
     for m in mounts:
         if not m.is_object or not m.destination.startswith("/"):
             continue
-        dest = go_clean(m.destination)
-        retyped = dest in ("/dev", "/dev/pts") and not m.gofer_mount
-        if retyped:
-            fs = "dev" if dest == "/dev" else "devpts"
-        elif m.bind:
-            fs = "bind"
-        else:
-            fs = m.type
-        if m.bind and not m.gofer_mount and not retyped:
+        fs = m.sentry_type
+        if m.gofer_mount and fs != "bind":
+            out.add(
+                "RUNSC-MOUNT-DEV-RETYPE",
+                ptr("mounts", m.index, "type"),
+                _RETYPE_MISMATCH.format(dest=go_clean(m.destination), fs=fs)
+                + ': add the "rbind" option to serve the host directory, or drop the source to use the sentry\'s',
+                severity="error",
+            )
+            continue
+        if fs == "bind" and not m.gofer_mount:
             out.add(
                 "RUNSC-MOUNT-BIND-NOSOURCE",
                 ptr("mounts", m.index, "source"),
@@ -213,36 +221,41 @@ def check_boot(mounts: list[Mount], out: Findings) -> None:
 
 
 def _check_options(m: Mount, fs: str, out: Findings) -> None:
+    # consumeMountOptions takes the filesystem's data keys (and refuses key=value=value) for tmpfs, bind and
+    # cgroup mounts; ParseMountOptions then warns about every remaining option it does not know.
     data_keys = _data_keys(fs)
-    kv_checked = fs in ("tmpfs", "bind", "cgroup", "cgroup2")
     for i, opt in enumerate(m.options):
-        if opt in SENTRY_OPTIONS or opt in HOST_MOUNT_OPTIONS:
+        if opt in SENTRY_OPTIONS:
             continue  # the common case, decided without building anything
-        if kv_checked and opt.count("=") > 1:
+        if fs == "bind" and opt in INVALID_GOFER_OPTIONS:
+            continue  # ValidateSpec already refuses it (RUNSC-MOUNT-SHARED-PROPAGATION); it never reaches the sentry
+        if data_keys and opt.count("=") > 1:
             out.add(
                 "RUNSC-MOUNT-OPT-KV",
                 ptr("mounts", m.index, "options", i),
                 f"invalid option {quote(opt)}: a key=value option may contain only one '='",
             )
             continue
-        key = opt.split("=", 1)[0]
-        if key in data_keys or (m.gofer_mount and key in GOFER_DATA):
+        if opt.split("=", 1)[0] in data_keys:
             continue
         out.add(
             "RUNSC-MOUNT-OPT-UNKNOWN",
             ptr("mounts", m.index, "options", i),
-            f"ignoring unknown mount option {quote(opt)} on {quote(m.destination)}: runsc does not apply it; "
-            "check its spelling or remove it",
+            f"ignoring unknown mount option {quote(opt)} on {quote(m.destination)}: the sentry applies only "
+            f"{', '.join(sorted(SENTRY_OPTIONS))}{_data_hint(data_keys)}; host mount flags such as nodev or "
+            "relatime and propagation options have no effect inside the sandbox",
         )
 
 
 def _data_keys(fs: str) -> frozenset[str]:
-    if fs in ("tmpfs", "dev"):
+    """The data options consumeMountOptions takes for a filesystem type (none: ParseMountOptions sees all)."""
+    if fs in ("tmpfs", "cgroup", "cgroup2"):
+        # With --mount-cgroup-v2 off, mountCgroupSubmounts mounts a cgroup mount as a tmpfs.
         return TMPFS_DATA
     if fs == "bind":
         return GOFER_DATA
-    if fs in ("cgroup", "cgroup2"):
-        return CGROUP_DATA
-    if fs == "devpts":
-        return DEVPTS_DATA
     return frozenset()
+
+
+def _data_hint(keys: frozenset[str]) -> str:
+    return f" and the data options {', '.join(sorted(keys))}" if keys else ""

@@ -16,16 +16,26 @@ KUBELET_POD = f"/var/lib/kubelet/pods/{POD_UID}"
 CONTAINERD_SANDBOX = f"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/{SANDBOX_ID}"
 
 
+# runsc's ParseMountOptions warns about every host-only mount option (nodev, relatime, rprivate, ...): real
+# specs carry many, so they are counted apart from the findings that say something about the workload.
+OPT_UNKNOWN = "RUNSC-MOUNT-OPT-UNKNOWN"
+
+
+def _others(findings: list[Any]) -> list[Any]:
+    return [f for f in findings if f.rule != OPT_UNKNOWN]
+
+
 @pytest.mark.parametrize("name", ["small", "big", "k8s"])
 def test_bench_specs_are_valid(name: str) -> None:
     result = report((SHARED / "bench" / f"{name}.json").read_bytes())
     assert result.valid, [f for f in result.findings if f.severity == "error"]
-    assert len(result.findings) <= 6
+    assert len(_others(result.findings)) <= 6
+    assert all(f.severity == "warning" for f in result.findings if f.rule == OPT_UNKNOWN)
 
 
 def test_k8s_bench_findings_are_the_expected_few() -> None:
     result = report((SHARED / "bench" / "k8s.json").read_bytes())
-    assert {(f.rule, f.path) for f in result.findings} == {
+    assert {(f.rule, f.path) for f in _others(result.findings)} == {
         ("RUNSC-APPARMOR", "/process/apparmorProfile"),
         ("RUNSC-CAPS-NETRAW", "/process/capabilities"),
         ("RUNSC-SECCOMP-OFF", "/linux/seccomp"),
@@ -138,7 +148,7 @@ def _sandbox_spec() -> dict[str, Any]:
 def test_admission_example_container_is_valid() -> None:
     result = report(_builder_spec())
     assert result.valid, result.findings
-    assert {f.rule for f in result.findings} == {
+    assert {f.rule for f in _others(result.findings)} == {
         "RUNSC-APPARMOR",
         "RUNSC-SECCOMP-OFF",
         "RUNSC-MASKED-READONLY",
@@ -170,4 +180,6 @@ def test_admission_example_sandbox_is_valid_and_creates_the_sandbox() -> None:
     assert result.valid, result.findings
     assert result.sandbox.container_type == "sandbox"
     assert result.sandbox.creates_sandbox is True
-    assert [f.rule for f in result.findings] == ["RUNSC-SYSCTL-OTHER"]
+    assert [f.rule for f in _others(result.findings)] == ["RUNSC-SYSCTL-OTHER"]
+    # nodev on /proc and on the shm bind mount: the sentry ignores it, and says so.
+    assert [f.path for f in result.findings if f.rule == OPT_UNKNOWN] == ["/mounts/0/options/2", "/mounts/1/options/3"]
