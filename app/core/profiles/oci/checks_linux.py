@@ -68,8 +68,9 @@ def _hostname(ctx: Context) -> None:
             continue
         if len(value.encode()) > 64:
             ctx.add("OCI-HOST-LEN", ptr(key), f"{key} is {len(value.encode())} bytes; the kernel allows 64")
-        if ctx.platform == "linux" and not ctx.new_namespace("uts"):
-            ctx.add(rule, ptr(key), f'{key} needs a new UTS namespace: add {{"type": "uts"}} to linux.namespaces')
+        # As runc does, any UTS namespace entry counts: a path joins a private one (a Kubernetes pod's, typically).
+        if ctx.platform == "linux" and "uts" not in ctx.namespaces():
+            ctx.add(rule, ptr(key), f'{key} needs its own UTS namespace: add {{"type": "uts"}} to linux.namespaces')
 
 
 def zos(ctx: Context) -> None:
@@ -279,18 +280,20 @@ def _paths(ctx: Context, linux: dict[str, Any]) -> None:
 
 
 def _sysctl(ctx: Context, sysctl: dict[str, Any]) -> None:
+    # runc accepts a namespace entry with a path (a pod's shared namespaces) as well as a new one.
+    namespaces = ctx.namespaces()
     for key in sysctl:
         where = ptr("linux", "sysctl", key)
         if key == "kernel.hostname":
             ctx.add("OCI-SYSCTL-NS", where, "kernel.hostname conflicts with hostname: set hostname instead")
         elif _IPC_SYSCTL.match(key) or key.startswith("fs.mqueue."):
-            if not ctx.new_namespace("ipc"):
-                ctx.add("OCI-SYSCTL-NS", where, f'{key} needs a new IPC namespace: add {{"type": "ipc"}}')
+            if "ipc" not in namespaces:
+                ctx.add("OCI-SYSCTL-NS", where, f'{key} needs its own IPC namespace: add {{"type": "ipc"}}')
         elif key.startswith("net."):
-            if not ctx.new_namespace("network"):
-                ctx.add("OCI-SYSCTL-NS", where, f'{key} needs a new network namespace: add {{"type": "network"}}')
+            if "network" not in namespaces:
+                ctx.add("OCI-SYSCTL-NS", where, f'{key} needs its own network namespace: add {{"type": "network"}}')
         elif key == "kernel.domainname":
-            if not ctx.new_namespace("uts"):
+            if "uts" not in namespaces:
                 ctx.add("OCI-SYSCTL-NS", where, f'{key} needs a new UTS namespace: add {{"type": "uts"}}')
         else:
             ctx.add(

@@ -206,6 +206,25 @@ CASES = [
             ("OCI-MNT-IDMAP-OPT", "/mounts/4/options", "warning"),
         ],
     ),
+    # A Kubernetes container joins its pod's namespaces by path; runc accepts hostname and namespaced sysctls
+    # there (the spec only says the UTS namespace "may be the runtime UTS namespace"), so no IMPL warning either.
+    case(
+        "kubernetes-container-joins-pod-namespaces",
+        {
+            "/hostname": "web-0",
+            "/linux/namespaces": [
+                {"type": "pid"},
+                {"type": "ipc", "path": "/proc/48213/ns/ipc"},
+                {"type": "uts", "path": "/proc/48213/ns/uts"},
+                {"type": "mount"},
+                {"type": "network", "path": "/proc/48213/ns/net"},
+                {"type": "cgroup"},
+            ],
+            "/linux/sysctl": {"net.ipv4.ip_unprivileged_port_start": "0", "kernel.shm_rmid_forced": "1"},
+        },
+        [],
+        absent=("OCI-HOST-UTS", "OCI-SYSCTL-NS"),
+    ),
     # Mounts happen in the listed order: a later mount on / hides every earlier one.
     case(
         "mount-on-root-hides-earlier-mounts",
