@@ -13,6 +13,8 @@ HINT_TYPES = ("tmpfs", "bind")
 HINT_SHARES = ("container", "pod", "shared")
 DIRECTFS_VALUES = ("default", "off")
 ROOTFS_TYPES = ("erofs", "bind")
+INVALID_OPTIONS = ("shared", "rshared")
+"""specutils invalidOptions: a sandbox must not propagate mounts to the host."""
 
 
 @dataclass(slots=True)
@@ -47,11 +49,8 @@ def _field_error(hint: MountHint, key: str, value: str) -> str | None:
             return f"invalid share value {quote(value)}; must be container, pod or shared"
         hint.share = value
     elif key == "options":
-        opts = value.split(",")
-        bad = [o for o in opts if o in ("shared", "rshared")]
-        if bad:
-            return f"mount option {quote(bad[0])} is not supported"
-        hint.options = sorted(opts)
+        # FilterMountOptions: an invalid option is dropped (with a warning), the others are kept.
+        hint.options = [o for o in value.split(",") if o not in INVALID_OPTIONS]
     elif key == "directfs":
         if value not in DIRECTFS_VALUES:
             return f"invalid directfs value {quote(value)}; must be default or off"
@@ -88,6 +87,17 @@ def pod_mount_hints(notes: dict[str, str], out: Findings | None = None) -> dict[
             continue
         hint = hints.setdefault(name, MountHint(name=name))
         hint.keys[fld] = key
+        if fld == "options" and out is not None:
+            for opt in value.split(","):
+                if opt in INVALID_OPTIONS:
+                    out.add(
+                        "RUNSC-MOUNT-HINT-KEY",
+                        where,
+                        f"mount option skipped {quote(opt)}: mount option {quote(opt)} is not supported (annotation "
+                        f"{quote(key)}); the other options are kept. Remove it: a sandbox cannot propagate mounts "
+                        "back to the host",
+                        severity="warning",
+                    )
         problem = _field_error(hint, fld, value)
         if problem is not None and out is not None:
             out.add(
@@ -158,6 +168,7 @@ def _rootfs_field_error(key: str, value: str) -> str | None:
 def rootfs_hint(notes: dict[str, str], out: Findings | None = None) -> dict[str, str] | None:
     """NewRootfsHint: the hint's fields (None when there is no rootfs annotation); reports RUNSC-ROOTFS-HINT."""
     fields: dict[str, str] = {}
+    refused: set[str] = set()
     seen = False
     for key, value in notes.items():
         if not key.startswith(ROOTFS_HINT_PREFIX):
@@ -166,6 +177,7 @@ def rootfs_hint(notes: dict[str, str], out: Findings | None = None) -> dict[str,
         fld = key[len(ROOTFS_HINT_PREFIX) :]
         problem = _rootfs_field_error(fld, value)
         if problem is not None:
+            refused.add(fld)
             if out is not None:
                 out.add(
                     "RUNSC-ROOTFS-HINT",
@@ -176,7 +188,8 @@ def rootfs_hint(notes: dict[str, str], out: Findings | None = None) -> dict[str,
         fields[fld] = value
     if not seen:
         return None
-    missing = [f for f in ("source", "type") if not fields.get(f)]
+    # NewRootfsHint stops at the first refused field, so a field given with a bad value is not "missing" too.
+    missing = [f for f in ("source", "type") if not fields.get(f) and f not in refused]
     if missing and out is not None:
         out.add(
             "RUNSC-ROOTFS-HINT",
