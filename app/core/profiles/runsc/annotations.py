@@ -271,8 +271,12 @@ def check_other(notes: dict[str, str], out: Findings) -> None:
                 f"annotation {quote(key)}={quote(value)} is not a boolean (strconv.ParseBool), so runsc treats it "
                 "as false: use true or false",
             )
+    # ContainerName reads the remaps only when io.kubernetes.cri.container-name is set, and splits each with
+    # strings.SplitN(value, "=", 2): only a value without any '=' is malformed ("a=b=c" maps a to "b=c").
+    if not notes.get(cri.CONTAINERD_CONTAINER_NAME, ""):
+        return
     for key, value in notes.items():
-        if key.startswith(REMAP_PREFIX) and len(value.split("=")) != 2:
+        if key.startswith(REMAP_PREFIX) and "=" not in value:
             out.add(
                 "RUNSC-ANNOT-REMAP",
                 _at(key),

@@ -20,6 +20,8 @@ def _seccomp(**changes: Any) -> Change:
 
 
 # (rule, changes that trigger it, pointer, severity, changes that are fine)
+NAMED = note("io.kubernetes.cri.container-name", "app")
+
 CASES: list[Any] = [
     pytest.param("RUNSC-PROCESS-REQUIRED", [drop("process")], "/process", "error", [], id="process-required"),
     pytest.param("RUNSC-PROCESS-REQUIRED", [put("process", None)], "/process", "error", [], id="process-null"),
@@ -143,9 +145,17 @@ CASES: list[Any] = [
     pytest.param("RUNSC-ANNOT-BOOL", [note("dev.gvisor.internal.tpuproxy", "yes")],
                  "/annotations/dev.gvisor.internal.tpuproxy", "warning",
                  [note("dev.gvisor.internal.tpuproxy", "false")], id="annot-bool"),
-    pytest.param("RUNSC-ANNOT-REMAP", [note("dev.gvisor.container-name-remap.1", "a")],
+    pytest.param("RUNSC-ANNOT-REMAP", [NAMED, note("dev.gvisor.container-name-remap.1", "a")],
                  "/annotations/dev.gvisor.container-name-remap.1", "warning",
-                 [note("dev.gvisor.container-name-remap.1", "a=b")], id="annot-remap"),
+                 [NAMED, note("dev.gvisor.container-name-remap.1", "a=b")], id="annot-remap"),
+    # ContainerName splits with SplitN(v, "=", 2): a second '=' belongs to the new name.
+    pytest.param("RUNSC-ANNOT-REMAP", [NAMED, note("dev.gvisor.container-name-remap.1", "")],
+                 "/annotations/dev.gvisor.container-name-remap.1", "warning",
+                 [NAMED, note("dev.gvisor.container-name-remap.1", "a=b=c")], id="annot-remap-splitn"),
+    # Without a CRI container name the remaps are never read.
+    pytest.param("RUNSC-ANNOT-REMAP", [NAMED, note("dev.gvisor.container-name-remap.x", "a")],
+                 "/annotations/dev.gvisor.container-name-remap.x", "warning",
+                 [note("dev.gvisor.container-name-remap.x", "a")], id="annot-remap-unnamed"),
     pytest.param("RUNSC-CAPS-NAMES", [put("process/capabilities/ambient", ["CAP_CHOWN", "CAP_FOO"])],
                  "/process/capabilities/ambient/1", "error",
                  [put("process/capabilities/ambient", ["CAP_CHECKPOINT_RESTORE"])], id="caps-ambient"),
@@ -286,6 +296,15 @@ CASES: list[Any] = [
     pytest.param("RUNSC-MOUNT-HINT-KEY", [note("dev.gvisor.spec.mount.v.source", "/x"),
                                           note("dev.gvisor.spec.mount.v.type", "tmpfs")],
                  "/annotations/dev.gvisor.spec.mount.v.share", "warning", [], id="hint-missing-share"),
+    # FilterMountOptions drops shared/rshared with a warning and keeps the rest of the hint's options.
+    pytest.param("RUNSC-MOUNT-HINT-KEY", [note("dev.gvisor.spec.mount.v.source", "/x"),
+                                          note("dev.gvisor.spec.mount.v.type", "tmpfs"),
+                                          note("dev.gvisor.spec.mount.v.share", "pod"),
+                                          note("dev.gvisor.spec.mount.v.options", "rw,rshared")],
+                 "/annotations/dev.gvisor.spec.mount.v.options", "warning",
+                 [note("dev.gvisor.spec.mount.v.source", "/x"), note("dev.gvisor.spec.mount.v.type", "tmpfs"),
+                  note("dev.gvisor.spec.mount.v.share", "pod"), note("dev.gvisor.spec.mount.v.options", "rw,noexec")],
+                 id="hint-options-filtered"),
     pytest.param("RUNSC-MOUNT-HINT-KEY", [note("dev.gvisor.spec.mount.v.type", "nfs")],
                  "/annotations/dev.gvisor.spec.mount.v.type", "warning", [], id="hint-bad-type"),
     pytest.param("RUNSC-ROOTFS-HINT", [note("dev.gvisor.spec.rootfs.source", "img"),
@@ -333,3 +352,9 @@ def test_host_rules_are_listed_but_never_reported() -> None:
     host = {r.id for r in CATALOG if r.scope == "host"}
     assert {"RUNSC-RESOURCES", "RUNSC-MOUNTPOINT-KIND", "RUNSC-NS-HOST", "RUNSC-ROOTLESS-USERNS"} <= host
     assert all(not r.checked for r in CATALOG if r.id in host)
+
+
+def test_rootfs_hint_with_a_bad_value_is_not_also_missing() -> None:
+    # NewRootfsHint returns at the first bad field: a relative source is refused once, not also "missing".
+    bad = spec(note("dev.gvisor.spec.rootfs.source", "img"), note("dev.gvisor.spec.rootfs.type", "erofs"))
+    assert hits(bad, "RUNSC-ROOTFS-HINT") == [("/annotations/dev.gvisor.spec.rootfs.source", "error")]
