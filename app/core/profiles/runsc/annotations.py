@@ -187,7 +187,9 @@ def _checked_flag(name: str, value: str, where: str, setting: str, out: Findings
     elif name == "oci-seccomp":
         parsed = flags.parse_bool(value)
         if parsed is None:
-            out.add("RUNSC-ANNOT-FLAG-VALUE", where, f'{setting}: strconv.ParseBool: parsing "{value}": invalid syntax')
+            out.add(
+                "RUNSC-ANNOT-FLAG-VALUE", where, f"{setting}: strconv.ParseBool: parsing {quote(value)}: invalid syntax"
+            )
             return False
         if not parsed:
             out.add(
@@ -200,7 +202,7 @@ def _checked_flag(name: str, value: str, where: str, setting: str, out: Findings
     elif name == "qdisc":
         problem = flags.PARSERS[name](value)
         if problem is not None:
-            out.add("RUNSC-ANNOT-FLAG-VALUE", where, f"{setting}: invalid qdisc {quote(value)}")
+            out.add("RUNSC-ANNOT-FLAG-VALUE", where, f"{setting}: {problem}; use none, fifo or tbf")
             return False
         if value != "tbf":
             out.add(
@@ -212,11 +214,13 @@ def _checked_flag(name: str, value: str, where: str, setting: str, out: Findings
             return False
     elif name in ("qdisc-tbf-rate", "qdisc-tbf-burst"):
         # The check only refuses raising a non-zero runtime ceiling; with the default (0) any number passes.
-        if flags.parse_uint(value) is None:
+        problem = flags.uint_error(value)
+        if problem is not None:
             out.add(
                 "RUNSC-ANNOT-FLAG-VALUE",
                 where,
-                f"{setting}: invalid {name} annotation {quote(value)}: not an unsigned 64-bit integer",
+                f"{setting}: invalid {name} annotation {quote(value)}: strconv.ParseUint: parsing {quote(value)}: "
+                f"{problem}; give a number of bytes (decimal, or 0x/0o/0b prefixed)",
             )
             return False
     return True

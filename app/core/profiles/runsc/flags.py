@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from app.core.profiles.runsc.view import quote
+
 BOOL_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 BOOL_FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
@@ -112,6 +114,13 @@ def parse_uint(value: str, bits: int = 64) -> int | None:
     return number if number < (1 << bits) else None
 
 
+def uint_error(value: str, bits: int = 64) -> str | None:
+    """strconv.ParseUint(value, 0, bits)'s failure: "invalid syntax", "value out of range", or None."""
+    if parse_uint(value, bits) is not None:
+        return None
+    return "value out of range" if parse_uint(value, 4096) is not None else "invalid syntax"
+
+
 def _underscores_ok(value: str) -> bool:
     """Go's underscoreOK: underscores only between digits (or after a base prefix)."""
     body = value
@@ -120,24 +129,30 @@ def _underscores_ok(value: str) -> bool:
     return "__" not in body and not body.endswith("_") and not body.startswith("_")
 
 
-def _check_enum(*allowed: str) -> Callable[[str], str | None]:
+def _check_enum(what: str, *allowed: str) -> Callable[[str], str | None]:
+    """A flag.Value whose Set accepts a fixed set of names (HostUDS.Set, QueueingDiscipline.Set)."""
+
     def check(value: str) -> str | None:
-        return None if value in allowed else f"invalid value {value!r}; must be one of {', '.join(allowed)}"
+        return None if value in allowed else f"invalid {what} {_go_quote(value)}"
 
     return check
 
 
 def _check_bool(value: str) -> str | None:
-    return None if parse_bool(value) is not None else f'strconv.ParseBool: parsing "{value}": invalid syntax'
+    # Go's flag package replaces strconv's error for bool and integer flags by its own errParse/errRange.
+    return None if parse_bool(value) is not None else "parse error"
 
 
 def _check_uint(bits: int) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
-        if parse_uint(value, bits) is None:
-            return f'strconv.ParseUint: parsing "{value}": invalid syntax or value out of range'
-        return None
+        problem = uint_error(value, bits)
+        return None if problem is None else ("parse error" if problem == "invalid syntax" else problem)
 
     return check
+
+
+def _go_quote(value: str) -> str:
+    return quote(value)
 
 
 def _check_string(value: str) -> str | None:
@@ -148,19 +163,19 @@ def overlay2_error(value: str) -> str | None:
     """Overlay2.Set: none, or {root|all}:{memory|self|dir=/abs}[,size=N]."""
     if value == "none":
         return None
-    expected = f"expected format is --overlay2={{mount}}:{{medium}}[,size={{size}}], got {value!r}"
+    expected = f"expected format is --overlay2={{mount}}:{{medium}}[,size={{size}}], got {_go_quote(value)}"
     parts = value.split(",")
     mount_medium = parts[0].split(":")
     if len(mount_medium) != 2:
         return expected
     mount, medium = mount_medium
     if mount not in ("root", "all"):
-        return f"unexpected mount specifier for --overlay2: {mount!r}"
+        return f"unexpected mount specifier for --overlay2: {_go_quote(mount)}"
     if medium not in ("", "memory", "self"):
         if not medium.startswith("dir="):
-            return f"unexpected medium: {medium!r}"
+            return f"unexpected medium: {_go_quote(medium)}"
         if not medium[len("dir=") :].startswith("/"):
-            return f"overlay host file directory should be an absolute path, got {medium[len('dir=') :]!r}"
+            return f"overlay host file directory should be an absolute path, got {_go_quote(medium[len('dir=') :])}"
     if len(parts) == 2 and not parts[1].startswith("size="):
         return expected
     if len(parts) > 2:
@@ -182,14 +197,14 @@ PARSERS: dict[str, Callable[[str], str | None]] = {
     "strace": _check_bool,
     "strace-syscalls": _check_string,
     "strace-log-size": _check_uint(64),
-    "host-uds": _check_enum("", "none", "open", "create", "all"),
+    "host-uds": _check_enum("host UDS type", "", "none", "open", "create", "all"),
     "net-disconnect-ok": _check_bool,
     "reproduce-nftables": _check_bool,
     "overlay2": overlay2_error,
     "oci-seccomp": _check_bool,
     "pause-external-networking": _check_bool,
     "allow-connected-on-save": _check_bool,
-    "qdisc": _check_enum("none", "fifo", "tbf"),
+    "qdisc": _check_enum("qdisc", "none", "fifo", "tbf"),
     "qdisc-tbf-rate": _check_uint(64),
     "qdisc-tbf-burst": _check_uint(64),
     "mount-cgroup-v2": _check_bool,

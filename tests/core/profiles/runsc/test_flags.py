@@ -64,3 +64,33 @@ def test_names_without_a_config_field_are_not_found(name: str) -> None:
 
 def test_bundle_with_the_known_name_applies_silently() -> None:
     assert report(spec(note("dev.gvisor.bundle.experimental-high-performance", "true"))).findings == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        # Go's flag package turns strconv's errors into its own errParse / errRange for bool and uint flags.
+        pytest.param("debug", "123", 'error setting flag debug="123": parse error', id="bool"),
+        pytest.param("strace-log-size", "x", 'error setting flag strace-log-size="x": parse error', id="uint-syntax"),
+        pytest.param("strace-log-size", "18446744073709551616", "value out of range", id="uint-range"),
+        # flag.Value.Set of runsc's own types, and the allowlist checks that run before it.
+        pytest.param("host-uds", "x", 'error setting flag host-uds="x": invalid host UDS type "x"', id="host-uds"),
+        pytest.param("qdisc", "x", 'error setting flag qdisc="x": invalid qdisc "x"', id="qdisc"),
+        pytest.param("overlay2", "root:foo", 'invalid overlay2 annotation: unexpected medium: "foo"', id="overlay2"),
+        pytest.param("qdisc-tbf-rate", "-1",
+                     'invalid qdisc-tbf-rate annotation "-1": strconv.ParseUint: parsing "-1": invalid syntax',
+                     id="tbf-rate"),
+        pytest.param("oci-seccomp", "x", 'strconv.ParseBool: parsing "x": invalid syntax', id="oci-seccomp"),
+    ],
+)  # fmt: skip
+def test_flag_value_errors_read_as_runsc_writes_them(name: str, value: str, error: str) -> None:
+    result = report(spec(note(f"dev.gvisor.flag.{name}", value)))
+    assert [f.rule for f in result.findings] == ["RUNSC-ANNOT-FLAG-VALUE"]
+    assert error in result.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"), [("1", None), ("0x", "invalid syntax"), ("1" * 30, "value out of range")]
+)
+def test_uint_error(value: str, problem: str | None) -> None:
+    assert flags.uint_error(value) == problem
