@@ -53,7 +53,7 @@ def check(ctx: Context) -> None:
         )
     _user(ctx, process.get("user"))
     _rlimits(ctx, arr(process.get("rlimits")))
-    if ctx.platform == "linux":
+    if ctx.platform in ("linux", "vm"):  # a VM runtime applies them in its Linux guest
         _capabilities(ctx, obj(process.get("capabilities")))
     oom = integer(process.get("oomScoreAdj"))
     if oom is not None and not -1000 <= oom <= 1000:

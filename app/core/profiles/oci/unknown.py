@@ -72,13 +72,34 @@ def _build(tag: str, current: str, schema: Any, into: Shape, depth: int = 0) -> 
         _build(tag, current, sub, into.items, depth + 1)
 
 
+_FREE_KEYED = (("linux", "timeOffsets"),)
+"""Objects the spec text keys freely although the schema lists properties: "The name of the clock is the entry
+key" (config-linux.md#configLinuxTimeOffset). Their keys are judged by their own rule, never as unknown members."""
+
+
 @cache
 def merged() -> Shape:
     """The shape of config.json over every vendored release."""
     shape = Shape()
     for tag in RELEASES:
         _build(tag, ROOT, files(tag)[ROOT], shape)
+    for path in _FREE_KEYED:
+        _make_free(shape, path)
     return shape
+
+
+def _make_free(shape: Shape, path: tuple[str, ...]) -> None:
+    """Turn the object at `path` into a free-keyed map whose values have the shape of its listed members."""
+    for name in path:
+        if shape.props is None or name not in shape.props:
+            return
+        shape = shape.props[name][0]
+    if shape.props:
+        values = Shape()
+        for child, _ in shape.props.values():
+            values.props = {**(values.props or {}), **(child.props or {})}
+            values.closed_in |= child.closed_in
+        shape.free, shape.props = values, None
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,23 @@ CASES = [
             ("OCI-MNT-IDMAP-OPT", "/mounts/4/options", "warning"),
         ],
     ),
+    # config-linux.md#configLinuxTimeOffset: "The name of the clock is the entry key": a free key, judged by
+    # OCI-TIMEOFF-KEYS alone, while members of its value are still checked.
+    case(
+        "time-offsets-keys-are-free",
+        {"/linux/namespaces/5": {"type": "time"}, "/linux/timeOffsets": {"realtime": {"secs": 1, "Nanosecs": 2}}},
+        [
+            ("OCI-TIMEOFF-KEYS", "/linux/timeOffsets/realtime", "warning"),
+            ("OCI-DOC-UNKNOWN", "/linux/timeOffsets/realtime/Nanosecs", "warning"),
+        ],
+    ),
+    # A VM runtime applies the Linux process settings in its guest: 1.0.x still errs on unknown capabilities.
+    case(
+        "vm-capabilities-1.0.x",
+        {"/ociVersion": "1.0.2", "/process/capabilities": {"bounding": ["CAP_FOO"]}},
+        [("OCI-CAP-NAMES", "/process/capabilities/bounding/0", "error")],
+        platform="vm",
+    ),
     # A Kubernetes container joins its pod's namespaces by path; runc accepts hostname and namespaced sysctls
     # there (the spec only says the UTS namespace "may be the runtime UTS namespace"), so no IMPL warning either.
     case(
@@ -242,6 +259,11 @@ def test_spec_sentence(
     found = {(f.rule, f.path, f.severity) for f in report.findings}
     assert set(hits) <= found, report.findings
     assert [f for f in report.findings if f.rule in absent] == []
+
+
+def test_time_offset_clock_is_not_an_unknown_member() -> None:
+    doc = edit(LINUX, {"/linux/namespaces/5": {"type": "time"}, "/linux/timeOffsets": {"realtime": {"secs": 1}}})
+    assert [(f.rule, f.path) for f in run(doc).findings] == [("OCI-TIMEOFF-KEYS", "/linux/timeOffsets/realtime")]
 
 
 def example(name: str, changes: dict[str, Any], *, base: dict[str, Any] = LINUX, platform: str = "linux") -> Any:
