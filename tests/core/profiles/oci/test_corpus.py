@@ -85,3 +85,11 @@ def test_minimal_needs_process_only_to_start() -> None:
     report = run(text, lifecycle="start")
     assert [(f.severity, f.path) for f in of_rule(report, "OCI-PROC-REQ-START")] == [("error", "/process")]
     assert run((CONFIG / "good" / "minimal-for-start.json").read_text(), lifecycle="start").valid
+
+
+@pytest.mark.parametrize("path", sorted((SHARED / "bench").glob("*.json")), ids=lambda p: p.name)
+def test_bench_workloads_have_no_error(path: Path) -> None:
+    """Real containerd/Kubernetes-generated specs: nothing the spec forbids, so no error (warnings may remain)."""
+    report = run(path.read_text())
+    assert [f for f in report.findings if f.severity == "error"] == []
+    assert of_rule(report, "OCI-HOST-UTS") == of_rule(report, "OCI-SYSCTL-NS") == []
