@@ -23,6 +23,20 @@ GOFER_DATA = frozenset({"overlayfs_stale_read", "disable_file_handle_sharing", "
 RETYPED = {"/dev": "dev", "/dev/pts": "devpts"}
 """compileMounts: spec mounts at these (cleaned) destinations get the sentry's own filesystem type."""
 
+LINUX_MOUNT_OPTIONS = frozenset(
+    # mount(8) and the OCI Linux mount-option table: flags and propagation ...
+    """
+    acl async atime bind defaults dev diratime dirsync exec idmap iversion lazytime loud mand noacl noatime nodev
+    nodiratime noexec noiversion nolazytime nomand norelatime nostrictatime nosuid nosymfollow private ratime rbind
+    rdev rdiratime relatime remount rexec ridmap rnoatime rnodev rnodiratime rnoexec rnorelatime rnostrictatime
+    rnosuid rnosymfollow ro rprivate rrelatime rro rrw rshared rslave rstrictatime rsuid rsymfollow runbindable rw
+    shared silent slave strictatime suid symfollow sync tmpcopyup unbindable
+    """.split()
+    # ... and the data options of the filesystems CRI runtimes mount (tmpfs, devpts, mqueue, cgroup, proc).
+    + "mode size uid gid nr_inodes nr_blocks huge mpol newinstance ptmxmode max hidepid subset".split()
+)
+"""Options Linux knows: runsc ignores them in the sentry, but they are no typo."""
+
 
 class Mount:
     """One entry of `mounts`, read as runsc reads it (wrong-typed members as Go's zero values)."""
@@ -238,12 +252,17 @@ def _check_options(m: Mount, fs: str, out: Findings) -> None:
             continue
         if opt.split("=", 1)[0] in data_keys:
             continue
+        # runsc warns about every such option, but an option Linux knows (nodev, relatime, rprivate, mode=0755
+        # on a devpts mount...) is what every CRI runtime writes on every mount; only an option no layer
+        # knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
+        known_elsewhere = opt.split("=", 1)[0] in LINUX_MOUNT_OPTIONS
         out.add(
             "RUNSC-MOUNT-OPT-UNKNOWN",
             ptr("mounts", m.index, "options", i),
             f"ignoring unknown mount option {quote(opt)} on {quote(m.destination)}: the sentry applies only "
             f"{', '.join(sorted(SENTRY_OPTIONS))}{_data_hint(data_keys)}; host mount flags such as nodev or "
             "relatime and propagation options have no effect inside the sandbox",
+            severity="info" if known_elsewhere else None,
         )
 
 

@@ -30,7 +30,8 @@ def test_bench_specs_are_valid(name: str) -> None:
     result = report((SHARED / "bench" / f"{name}.json").read_bytes())
     assert result.valid, [f for f in result.findings if f.severity == "error"]
     assert len(_others(result.findings)) <= 6
-    assert all(f.severity == "warning" for f in result.findings if f.rule == OPT_UNKNOWN)
+    # Every option CRI runtimes write is one Linux knows: runsc ignores it, which is worth an info, not a warning.
+    assert all(f.severity == "info" for f in result.findings if f.rule == OPT_UNKNOWN)
 
 
 def test_k8s_bench_findings_are_the_expected_few() -> None:
