@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.pointer import ptr
-from app.core.profiles.oci.context import Context, arr, env_problem, is_abs, obj
+from app.core.profiles.oci.context import Context, arr, env_problems, is_abs, obj
 
 LINUX_MOUNT_OPTIONS = frozenset(
     """async atime bind defaults dev diratime dirsync exec iversion lazytime loud mand noatime nodev nodiratime
@@ -225,9 +225,8 @@ def _hooks(ctx: Context, hooks: dict[str, Any]) -> None:
             path = hook.get("path")
             if isinstance(path, str) and not is_abs(path, ctx.platform):
                 ctx.add("OCI-HOOK-PATH-ABS", ptr("hooks", kind, index, "path"), f"hook path {path!r} must be absolute")
-            for e_index, entry in enumerate(arr(hook.get("env"))):
-                if problem := env_problem(entry):
-                    ctx.add("OCI-HOOK-ENV", ptr("hooks", kind, index, "env", e_index), problem)
+            for e_index, problem in env_problems(arr(hook.get("env"))):
+                ctx.add("OCI-HOOK-ENV", ptr("hooks", kind, index, "env", e_index), problem)
 
 
 def _annotations(ctx: Context, annotations: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.capabilities import NUMBERS, SET_NAMES
 from app.core.pointer import ptr
-from app.core.profiles.oci.context import Context, arr, env_problem, integer, is_abs, list_problem, obj
+from app.core.profiles.oci.context import Context, arr, env_problems, integer, is_abs, list_problem, obj
 from app.models import Severity
 
 LINUX_RLIMITS = frozenset(
@@ -41,10 +41,8 @@ def check(ctx: Context) -> None:
     if not isinstance(process, dict):
         return
     _cwd_args(ctx, process)
-    for index, entry in enumerate(arr(process.get("env"))):
-        problem = env_problem(entry)
-        if problem:
-            ctx.add("OCI-PROC-ENV", ptr("process", "env", index), problem)
+    for index, issue in env_problems(arr(process.get("env"))):
+        ctx.add("OCI-PROC-ENV", ptr("process", "env", index), issue)
     if "consoleSize" in process and process.get("terminal") is not True:
         ctx.add(
             "OCI-PROC-CONSOLE",

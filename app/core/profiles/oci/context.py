@@ -89,6 +89,18 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
+# Every entry well formed, checked in one C-level match over the entries joined by NUL (which a name
+# cannot contain): one regex call instead of one per entry for the hundreds a Kubernetes pod carries.
+_ENV_ALL = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*=[^\0]*\0)*")
+
+
+def env_problems(entries: list[Any]) -> list[tuple[int, str]]:
+    """(index, problem) for each malformed environ entry of a list."""
+    if all(isinstance(e, str) for e in entries) and _ENV_ALL.fullmatch("\0".join(entries) + "\0" if entries else ""):
+        return []
+    return [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
+
+
 def env_problem(entry: Any) -> str | None:
     """What is wrong with one environ entry (NAME=value), or None."""
     if not isinstance(entry, str) or _ENV_OK.match(entry):

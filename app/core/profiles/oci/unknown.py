@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import jsonschema_rs
+
 from app.core.pointer import ptr
 from app.core.profiles.oci.schema import RELEASES, ROOT, files
 
@@ -156,8 +158,33 @@ def compiled(tag: str) -> _Node:
     return _compile(merged(), tag)
 
 
+def _as_schema(node: _Node) -> dict[str, Any]:
+    """A JSON Schema accepting exactly the values in which `scan` finds nothing."""
+    schema: dict[str, Any] = {}
+    if node.listed:
+        never: dict[str, Any] = {"not": {}}  # draft-04 has no `false` schema
+        props = {name: (_as_schema(node.deep[name]) if name in node.deep else {}) for name in node.known}
+        # Names other releases define are reported even where free keys are allowed.
+        props.update({name: never for name in node.releases if name not in node.known})
+        schema["properties"] = props
+        schema["additionalProperties"] = _as_schema(node.free) if node.free is not None else False
+    elif node.free is not None:
+        schema["additionalProperties"] = _as_schema(node.free)
+    if node.items is not None:
+        schema["items"] = _as_schema(node.items)
+    return schema
+
+
+@cache
+def _clean(tag: str) -> jsonschema_rs.Validator:
+    """One compiled check per release that a document has no member to report (the common case, in Rust)."""
+    return jsonschema_rs.Draft4Validator(_as_schema(compiled(tag)))
+
+
 def scan(data: dict[str, Any], tag: str) -> list[Member]:
     """Every member of `data` that release `tag` does not define, in pointer order."""
+    if _clean(tag).is_valid(data):
+        return []
     found: list[Member] = []
     # Paths stay token tuples while walking; only reported members pay for building a pointer.
     stack: list[tuple[tuple[str | int, ...], Any, _Node]] = [((), data, compiled(tag))]
