@@ -173,12 +173,8 @@ def test_verdict(name: str, profile: str, verdict: Verdict) -> None:
     assert verdict.warnings <= {f.rule for f in warnings}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runsc ignores the unknown option 'rro' with a warning (vfs.go ParseMountOptions; runsc-mounts.md §6), "
-    "so a recursiveReadOnly volume is mounted read-write in the sandbox; specgate reports RUNSC-MOUNT-OPT-UNKNOWN "
-    "for it only as info because Linux knows the option",
-)
+# runsc ignores the unknown option 'rro' with a warning (vfs.go ParseMountOptions; runsc-mounts.md §6), so a
+# recursiveReadOnly volume is mounted read-write in the sandbox: that must stay a warning, not an info.
 def test_runsc_warns_that_rro_leaves_the_volume_writable() -> None:
     report = judge("containerd-recursive-readonly", "runsc")
     rro = [f for f in report.findings if f.path == "/mounts/11/options/2"]

@@ -220,4 +220,18 @@ def _schema_finding(ctx: Context, pointer: str, error: schema.SchemaError) -> No
         rule = _generic(error.keyword, error.value)
     where = pointer or "the document"
     suffix = "; add it" if error.keyword == "required" else ""
+    if isinstance(error.value, str):
+        suffix += _HINTS.get((rule, error.value), "")
     ctx.findings.add(rule, pointer, f"{where}: {error.message}{suffix}", severity="error")
+
+
+_HINTS: dict[tuple[str, object], str] = {
+    (rule, value): (
+        f"; the spec allows only shared, slave, private and unbindable. containerd writes {value!r} when a volume "
+        "has HostToContainer or Bidirectional propagation and runc accepts it, but it is not spec-conformant: "
+        f"use {value[1:]!r} for a conformant document"
+    )
+    for rule in ("OCI-PROP-ROOTFS",)
+    for value in ("rshared", "rslave", "rprivate", "runbindable")
+}
+"""What to tell a person about a schema error that real tools produce on purpose."""

@@ -140,7 +140,9 @@ def _idmaps(ctx: Context, linux: dict[str, Any]) -> None:
             ranges.append((cid, hid, size, index))
         if len(entries) > 340:
             ctx.add("OCI-IDMAP-SANE", ptr("linux", key), f"{len(entries)} entries; the kernel accepts at most 340")
-    if has_maps and not ctx.new_namespace("user"):
+    # A user namespace joined by path together with mappings is what containerd and CRI-O write for
+    # hostUsers: false; runc accepts it (the mappings must match the joined namespace, a host check).
+    if has_maps and "user" not in ctx.namespaces():
         where = "uidMappings" if arr(linux.get("uidMappings")) else "gidMappings"
         ctx.add(
             "OCI-NS-USER-MAP",

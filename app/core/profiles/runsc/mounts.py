@@ -28,14 +28,18 @@ LINUX_MOUNT_OPTIONS = frozenset(
     """
     acl async atime bind defaults dev diratime dirsync exec idmap iversion lazytime loud mand noacl noatime nodev
     nodiratime noexec noiversion nolazytime nomand norelatime nostrictatime nosuid nosymfollow private ratime rbind
-    rdev rdiratime relatime remount rexec ridmap rnoatime rnodev rnodiratime rnoexec rnorelatime rnostrictatime
-    rnosuid rnosymfollow ro rprivate rrelatime rro rrw rshared rslave rstrictatime rsuid rsymfollow runbindable rw
+    rdev rdiratime relatime remount rexec ridmap rnoatime rnodev rnodiratime rnorelatime rnostrictatime
+    rnosymfollow ro rprivate rrelatime rrw rshared rslave rstrictatime rsuid rsymfollow runbindable rw
     shared silent slave strictatime suid symfollow sync tmpcopyup unbindable
     """.split()
     # ... and the data options of the filesystems CRI runtimes mount (tmpfs, devpts, mqueue, cgroup, proc).
     + "mode size uid gid nr_inodes nr_blocks huge mpol newinstance ptmxmode max hidepid subset".split()
 )
-"""Options Linux knows: runsc ignores them in the sentry, but they are no typo."""
+"""Options Linux knows: runsc ignores them in the sentry, but they are no typo.
+
+Left out on purpose, so that they stay warnings: the recursive restrictions rro, rnosuid and rnoexec
+(Kubernetes' recursiveReadOnly writes rro), whose loss leaves a volume writable, setuid or executable in
+the sandbox."""
 
 
 class Mount:
