@@ -13,9 +13,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request, status
 
 from app.config import Settings
-from app.core import profile_names
+from app.core import get_profile, profile_names
 
 PROFILES = profile_names()
+PLATFORMS = sorted({platform for name in PROFILES for platform in get_profile(name).platforms})
 
 
 def get_settings(request: Request) -> Settings:
@@ -88,7 +89,11 @@ ProfileQuery = Annotated[
 ]
 PlatformQuery = Annotated[
     str,
-    Query(description="The platform the document targets (the document does not say). Profiles judge `linux`."),
+    Query(
+        description="The platform the document targets (the document does not say). `runsc` and `runsc-2018` judge "
+        "only `linux`; `oci` judges every platform listed. A platform the profile does not judge gets 422.",
+        json_schema_extra={"enum": PLATFORMS},
+    ),
 ]
 LifecycleQuery = Annotated[
     str,

@@ -170,9 +170,20 @@ def _http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == status.HTTP_404_NOT_FOUND and detail == "Not Found":
         detail = f"there is no {request.url.path}; the API is described at /openapi.json and /docs"
     elif exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED and detail == "Method Not Allowed":
-        allowed = (headers or {}).get("Allow", "")
+        # Starlette's Allow names only the first route on the path; GET and POST /capabilities are two routes.
+        allowed = _allowed_methods(request) or (headers or {}).get("Allow", "")
+        headers = {**(headers or {}), "Allow": allowed}
         detail = f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}"
     return problem(exc.status_code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the API documents for this path, as an Allow header value ("" for undocumented paths)."""
+    operations = request.app.openapi().get("paths", {}).get(request.url.path, {})
+    return ", ".join(sorted(method.upper() for method in operations if method in _HTTP_METHODS))
+
+
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:

@@ -190,7 +190,8 @@ def capabilities_body() -> dict[str, Any]:
                     "schema": {
                         "type": "object",
                         "properties": {
-                            name: {"type": "array", "items": {"type": "string"}}
+                            # null is an absent set, as for Go's decoder
+                            name: {"type": ["array", "null"], "items": {"type": "string"}}
                             for name in ("bounding", "effective", "inheritable", "permitted", "ambient")
                         },
                     },
