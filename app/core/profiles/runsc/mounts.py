@@ -242,6 +242,7 @@ def _check_options(m: Mount, fs: str, out: Findings) -> None:
     # consumeMountOptions takes the filesystem's data keys (and refuses key=value=value) for tmpfs, bind and
     # cgroup mounts; ParseMountOptions then warns about every remaining option it does not know.
     data_keys = _data_keys(fs)
+    explained = ""  # built once per mount, only when an option needs it
     for i, opt in enumerate(m.options):
         if opt in SENTRY_OPTIONS:
             continue  # the common case, decided without building anything
@@ -260,14 +261,20 @@ def _check_options(m: Mount, fs: str, out: Findings) -> None:
         # on a devpts mount...) is what every CRI runtime writes on every mount; only an option no layer
         # knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
         known_elsewhere = opt.split("=", 1)[0] in LINUX_MOUNT_OPTIONS
+        if not explained:
+            explained = (
+                f" on {quote(m.destination)}: the sentry applies only {_SENTRY_LIST}{_data_hint(data_keys)}; host "
+                "mount flags such as nodev or relatime and propagation options have no effect inside the sandbox"
+            )
         out.add(
             "RUNSC-MOUNT-OPT-UNKNOWN",
-            ptr("mounts", m.index, "options", i),
-            f"ignoring unknown mount option {quote(opt)} on {quote(m.destination)}: the sentry applies only "
-            f"{', '.join(sorted(SENTRY_OPTIONS))}{_data_hint(data_keys)}; host mount flags such as nodev or "
-            "relatime and propagation options have no effect inside the sandbox",
+            f"/mounts/{m.index}/options/{i}",
+            f"ignoring unknown mount option {quote(opt)}{explained}",
             severity="info" if known_elsewhere else None,
         )
+
+
+_SENTRY_LIST = ", ".join(sorted(SENTRY_OPTIONS))
 
 
 def _data_keys(fs: str) -> frozenset[str]:

@@ -57,6 +57,8 @@ def string_annotations(spec: Any) -> dict[str, str]:
 
 def quote(value: str) -> str:
     """Go's %q for the common cases: a double-quoted string with backslash escapes."""
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'  # nothing to escape: the usual case, without a loop per character
     out = ['"']
     for ch in value:
         if ch in ('"', "\\"):
