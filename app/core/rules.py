@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from app.models import Finding, RuleInfo, RuleScope, Severity
 
 
@@ -68,20 +70,45 @@ class Findings:
 
     Each finding names a rule of the catalog; the severity comes from the catalog unless a
     check overrides it (for rules whose severity depends on the declared spec version).
+    Findings are kept as plain tuples while checks run (a profile may still translate or drop
+    them); `items` builds the wire models once, at the end.
     """
 
-    __slots__ = ("_catalog", "items")
+    __slots__ = ("_rules", "entries")
 
     def __init__(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        self.items: list[Finding] = []
+        self._rules = catalog._rules
+        self.entries: list[tuple[str, Severity, str, str]] = []
+        """(rule, severity, path, message) of each finding, in the order they were added."""
 
     def add(self, rule_id: str, path: str, message: str, *, severity: Severity | None = None) -> None:
         """Record one finding of rule `rule_id` at JSON Pointer `path`."""
-        rule = self._catalog[rule_id]  # KeyError here means a check names a rule the catalog lacks
-        self.items.append(
-            Finding.model_construct(rule=rule_id, severity=severity or rule.severity, path=path, message=message)
-        )
+        rule = self._rules[rule_id]  # KeyError here means a check names a rule the catalog lacks
+        self.entries.append((rule_id, severity or rule.severity, path, message))
+
+    @property
+    def items(self) -> list[Finding]:
+        """The findings as wire models (a new list on each call)."""
+        return [finding(*entry) for entry in self.entries]
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.entries)
+
+
+_new = object.__new__
+_set = object.__setattr__
+# BaseModel's slots, set through their descriptors: what Finding.model_construct does, without its
+# per-field loop over aliases and defaults (a report can hold hundreds of findings).
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def finding(rule: str, severity: Severity, path: str, message: str) -> Finding:
+    """A `Finding` from trusted values, as `Finding.model_construct` would build it, about three times faster."""
+    made: Finding = _new(Finding)
+    _set(made, "__dict__", {"rule": rule, "severity": severity, "path": path, "message": message})
+    _set_fields_set(made, {"rule", "severity", "path", "message"})
+    _set_extra(made, None)
+    _set_private(made, None)
+    return made

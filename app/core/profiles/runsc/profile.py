@@ -70,10 +70,10 @@ class RunscProfile(Profile):
             )
         rules = Findings(self.catalog)
         run_rules(decoded.spec, rules)
-        for finding in rules.items:
-            path = decoded.origin(finding.path)
+        for rule, severity, path, message in rules.entries:
+            path = decoded.origin(path)
             if not _follows_from_refusal(path, decoded):
-                out.add(finding.rule, path, finding.message, severity=finding.severity)
+                out.add(rule, path, message, severity=severity)
         return out.items
 
     def sandbox(self, data: dict[str, Any]) -> SandboxInfo:
