@@ -47,7 +47,7 @@ def judge(plan: ValidatePlan, source: Source, raw: bytes) -> FileResult:
             if exc.line is not None and exc.column is not None:
                 position = (exc.line, exc.column)
         reports.append(report)
-    return FileResult(name=source.name, raw=raw, reports=reports, position=position)
+    return FileResult(name=source.name, raw=raw, reports=reports, position=position, path=source.path)
 
 
 def execute(plan: ValidatePlan, err: TextIO) -> int:

@@ -23,6 +23,7 @@ from app.cli.backend import (
 from app.cli.build import build_backend
 from app.cli.errors import CommandError
 from app.cli.options import profile_option, server_options
+from app.cli.sources import display
 from app.models import CapabilitiesResult, CapabilityTable, MountsResult, RulesList
 
 T = TypeVar("T")
@@ -45,7 +46,7 @@ def read_input(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise CommandError(f"cannot read {display(path)}: {exc.strerror or exc}") from exc
 
 
 @contextmanager
@@ -104,7 +105,7 @@ def normalize(
             raise click.UsageError("--bundle is required when the spec comes from stdin")
         bundle = str(Path(path).resolve().parent)
     raw = read_input(path)
-    with _backend(server, timeout, token, path) as backend:
+    with _backend(server, timeout, token, display(path)) as backend:
         result = backend.normalize(raw, profile=profile, bundle=bundle)
     shown = result.spec if spec_only else result.model_dump(mode="json")
     click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
@@ -127,7 +128,7 @@ def capabilities(
         emit(table, output_format, lambda: _table_lines(table))
         return
     raw = read_input(path)
-    with _backend(server, timeout, token, path) as backend:
+    with _backend(server, timeout, token, display(path)) as backend:
         sets = backend.capabilities(raw, profile=profile)
     emit(sets, output_format, lambda: _set_lines(sets))
 
@@ -157,7 +158,7 @@ def classify_mounts(
 ) -> None:
     """Say how the profile's runtime would serve each mount of a config.json (runsc: gofer, erofs, sentry, ...)."""
     raw = read_input(path)
-    with _backend(server, timeout, token, path) as backend:
+    with _backend(server, timeout, token, display(path)) as backend:
         result = backend.classify_mounts(raw, profile=profile)
     emit(result, output_format, lambda: _mount_lines(result))
 

@@ -91,10 +91,10 @@ def validate(
     """
     if server is not None and bundle is not None:
         raise click.UsageError("--bundle checks read the disk, so they run in-process only; drop --server")
-    sources, missing = discover(paths, pattern)
-    for name in missing:
-        click.echo(f"specgate: cannot read {name}: no such file or directory", err=True)
-    if not sources and not missing:
+    sources, unreadable = discover(paths, pattern)
+    for problem in unreadable:
+        click.echo(f"specgate: cannot read {problem.name}: {problem.reason}", err=True)
+    if not sources and not unreadable:
         raise click.UsageError(f"no files to validate under {', '.join(paths)}")
     backend = build_backend(server, timeout=timeout, token=token)
     try:
@@ -127,7 +127,7 @@ def validate(
             code = _guarded(lambda: execute(plan, sys.stderr))
     finally:
         backend.close()
-    raise click.exceptions.Exit(2 if missing else code)
+    raise click.exceptions.Exit(2 if unreadable else code)
 
 
 def _guarded(run: Callable[[], int]) -> int:

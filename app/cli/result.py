@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from app.models import Finding, RuleInfo, SandboxInfo, Summary, ValidationReport
@@ -54,6 +55,8 @@ class FileResult:
     reports: list[ValidationReport]
     position: tuple[int, int] | None = None
     """Line and column of a syntax error, when the file could not be parsed."""
+    path: Path | None = None
+    """The file read (None for stdin): its name exactly, where `name` shows undecodable bytes escaped."""
 
     def failed(self, fail_on: FailOn) -> bool:
         return any(failed(r, fail_on) for r in self.reports)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 STDIN = "-"
 CONFIG_NAME = "config.json"
+
+
+def display(name: str) -> str:
+    """A file name that can be printed in UTF-8: undecodable bytes of the name are shown as \\xNN."""
+    # Python hands non-UTF-8 bytes of file names over as lone surrogates, which no UTF-8 stream accepts.
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +24,7 @@ class Source:
     """One document to judge."""
 
     name: str
-    """How reports name it: the path as found (joined onto the directory given), or `<stdin>`."""
+    """How reports name it: the path as found (joined onto the directory given), or `<stdin>`; printable."""
     path: Path | None
     """None for standard input."""
 
@@ -26,22 +34,27 @@ class Source:
             return sys.stdin.buffer.read()
         return self.path.read_bytes()
 
-    @property
-    def directory(self) -> str | None:
-        """The absolute directory the file is in: its bundle, when it is a bundle's config.json."""
-        return None if self.path is None else str(self.path.resolve().parent)
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A command-line argument, or a directory under one, that could not be read."""
+
+    name: str
+    reason: str
 
 
-def discover(arguments: Iterable[str], pattern: str | None = None) -> tuple[list[Source], list[str]]:
-    """The sources named by the command line, and the arguments that name nothing.
+def discover(arguments: Iterable[str], pattern: str | None = None) -> tuple[list[Source], list[Unreadable]]:
+    """The sources named by the command line, and what could not be read while finding them.
 
     A directory is searched recursively for files named `pattern` (default config.json, the name a
     bundle gives its spec); a directory that holds no config.json at all, such as a corpus of specs
     under other names, is searched for every `*.json` instead. Files are taken as named, whatever
-    their name. Results are sorted so that every run reports in the same order.
+    their name (a FIFO too: `<(generate-spec)`). Symbolic links to directories are not followed, so
+    a link loop cannot make the search endless. Results are sorted so that every run reports in the
+    same order.
     """
     sources: list[Source] = []
-    missing: list[str] = []
+    unreadable: list[Unreadable] = []
     seen: set[str] = set()
     for argument in arguments:
         if argument == STDIN:
@@ -50,23 +63,40 @@ def discover(arguments: Iterable[str], pattern: str | None = None) -> tuple[list
                 seen.add(STDIN)
             continue
         path = Path(argument)
-        if path.is_dir():
-            found = _search(path, pattern)
-        elif path.exists():
-            found = [path]
-        else:
-            missing.append(argument)
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:  # missing, a dangling link, a link loop, a directory on the way not searchable
+            unreadable.append(Unreadable(display(argument), exc.strerror or str(exc)))
             continue
+        found = _search(path, pattern, unreadable) if stat.S_ISDIR(mode) else [path]
         for file in found:
             key = str(file)
             if key not in seen:
                 seen.add(key)
-                sources.append(Source(key, file))
-    return sources, missing
+                sources.append(Source(display(key), file))
+    return sources, unreadable
 
 
-def _search(directory: Path, pattern: str | None) -> list[Path]:
-    found = sorted(p for p in directory.rglob(pattern or CONFIG_NAME) if p.is_file())
+def _search(directory: Path, pattern: str | None, unreadable: list[Unreadable]) -> list[Path]:
+    def refused(exc: OSError) -> None:
+        # A directory that cannot be listed may hold specs: skipping it silently would pass a run that checked less.
+        unreadable.append(Unreadable(display(str(exc.filename or directory)), exc.strerror or str(exc)))
+
+    files = [
+        Path(root, name)
+        for root, _, names in os.walk(directory, onerror=refused)
+        for name in names
+        if _is_file(Path(root, name))
+    ]
+    found = sorted(p for p in files if PurePath(p.relative_to(directory)).match(pattern or CONFIG_NAME))
     if not found and pattern is None:
-        found = sorted(p for p in directory.rglob("*.json") if p.is_file())
+        found = sorted(p for p in files if p.match("*.json"))
     return found
+
+
+def _is_file(path: Path) -> bool:
+    # A directory search takes regular files only: a FIFO found there would block the run.
+    try:
+        return path.is_file()
+    except OSError:
+        return False

@@ -118,8 +118,8 @@ def test_junit_has_a_suite_per_file_and_a_case_per_rule_or_finding(run: Run) -> 
     assert set(suites) == {str(INVALID), str(BROKEN)}
     invalid = suites[str(INVALID)]
     report = core.validate(INVALID.read_bytes())
-    failures = [c for c in invalid.iter("testcase") if c.find("failure") is not None]
-    assert sorted(c.find("failure").get("type") for c in failures) == sorted(  # type: ignore[union-attr]
+    failures = [failure for c in invalid.iter("testcase") if (failure := c.find("failure")) is not None]
+    assert sorted(f.get("type", "") for f in failures) == sorted(
         f.rule for f in report.findings if f.severity == "error"
     )
     hit = {f.rule for f in report.findings}

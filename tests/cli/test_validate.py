@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,61 @@ def test_python_dash_m_app(tmp_path: Path) -> None:
 
     done = subprocess.run([sys.executable, "-m", "app", "validate", str(INVALID)], capture_output=True, text=True)
     assert done.returncode == 1 and "RUNSC-SELINUX" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("output_format", "shown"),
+    [
+        pytest.param("text", lambda out: out.splitlines()[0].split(" [")[0], id="text"),
+        pytest.param("json", lambda out: json.loads(out)["file"], id="json"),
+        pytest.param(
+            "sarif",
+            lambda out: json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+                "artifactLocation"
+            ]["uri"],
+            id="sarif",
+        ),
+        pytest.param("junit", lambda out: out.split('<testsuite name="')[1].split('"')[0], id="junit"),
+    ],
+)
+def test_undecodable_file_names_are_reported_in_every_format(
+    run: Run, tmp_path: Path, output_format: str, shown: Callable[[str], str]
+) -> None:
+    (tmp_path / os.fsdecode(b"spec-\xff.json")).write_bytes(INVALID.read_bytes())
+    result = run("validate", "-f", output_format, tmp_path)
+    assert result.exit_code == 1
+    # The name escaped where a person reads it; the exact bytes, percent-encoded, in the SARIF URI.
+    expected = f"{tmp_path.as_uri()}/spec-%FF.json" if output_format == "sarif" else f"{tmp_path}/spec-\\xff.json"
+    assert shown(result.stdout) == expected
+
+
+def test_unsearchable_directory_and_link_loop_are_exit_2(run: Run, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    result = run("validate", loop, VALID)
+    assert result.exit_code == 2
+    assert f"cannot read {loop}: Too many levels of symbolic links" in result.stderr
+    assert f"{VALID} [runsc]: valid" in result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_exit_2_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "-o", "/dev/full", str(VALID)]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+
+
+def test_a_bug_is_exit_2_with_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("app.cli.backend.core.validate", broken)
+    monkeypatch.delenv("SPECGATE_DEBUG", raising=False)
+    assert main(["validate", str(VALID)]) == 2
+    err = capsys.readouterr().err
+    assert "specgate failed: KeyError: 'boom'; this is a bug" in err and "Traceback" not in err
+    monkeypatch.setenv("SPECGATE_DEBUG", "1")
+    assert main(["validate", str(VALID)]) == 2
+    assert "Traceback" in capsys.readouterr().err

@@ -23,14 +23,14 @@ SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sar
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def artifact_uri(name: str) -> str:
+def artifact_uri(path: Path | None) -> str:
     """A URI reference for a file: relative paths stay relative (to the checkout), others become file URIs."""
-    if name == "<stdin>":
+    if path is None:
         return "stdin"
-    path = Path(name)
     if path.is_absolute():
         return path.as_uri()
-    return quote(path.as_posix())
+    # surrogateescape: the bytes of a non-UTF-8 file name are percent-encoded as they are on disk.
+    return quote(path.as_posix(), errors="surrogateescape")
 
 
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:
@@ -76,7 +76,7 @@ class SarifReporter(Reporter):
         return self._rules[rule_id]
 
     def add(self, result: FileResult) -> None:
-        uri = artifact_uri(result.name)
+        uri = artifact_uri(result.path)
         for report in result.reports:
             self._register(report.profile)
             for finding in report.findings:
