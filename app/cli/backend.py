@@ -6,9 +6,14 @@ them (reporters, exit codes) cannot tell which one ran: the output is identical 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from app import core
+from app.cli.errors import BadCapabilities, DocumentProblem, Refused, ServiceProblem, UsageProblem
 from app.models import (
     CapabilitiesResult,
     CapabilityTable,
@@ -20,36 +25,6 @@ from app.models import (
 
 if TYPE_CHECKING:
     import specgate_client
-
-
-class DocumentProblem(Exception):
-    """The input is not a JSON object; `line`/`column` say where, when known."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        self.message = message
-        self.line = line
-        self.column = column
-        super().__init__(message)
-
-
-class UsageProblem(Exception):
-    """An argument is unusable (unknown profile or platform, relative bundle): exit 2."""
-
-
-class Refused(Exception):
-    """/normalize refused an invalid spec; `report` says why."""
-
-    def __init__(self, report: ValidationReport) -> None:
-        self.report = report
-        super().__init__(f"the spec is invalid for profile {report.profile!r}")
-
-
-class BadCapabilities(Exception):
-    """Capability sets name unknown capabilities or have the wrong shape: (pointer, message) each."""
-
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{p}: {m}" for p, m in errors))
 
 
 class Backend(Protocol):
@@ -70,6 +45,9 @@ class Backend(Protocol):
     def rules(self, *, profile: str | None) -> RulesList: ...
 
     def close(self) -> None: ...
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class LocalBackend:
@@ -112,23 +90,19 @@ class LocalBackend:
         """Nothing to release."""
 
 
-class _core_errors:
+@contextmanager
+def _core_errors() -> Iterator[None]:
     """Translate the core's exceptions into the backend's."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
-        if exc is None:
-            return
-        if isinstance(exc, core.DocumentError):
-            raise DocumentProblem(str(exc), exc.line, exc.column) from exc
-        if isinstance(exc, core.InvalidSpec):
-            raise Refused(exc.report) from exc
-        if isinstance(exc, core.CapabilityError):
-            raise BadCapabilities(exc.errors) from exc
-        if isinstance(exc, (core.UnknownProfile, core.UnknownPlatform, core.BadArgument)):
-            raise UsageProblem(str(exc)) from exc
+    try:
+        yield
+    except core.DocumentError as exc:
+        raise DocumentProblem(str(exc), exc.line, exc.column) from exc
+    except core.InvalidSpec as exc:
+        raise Refused(exc.report) from exc
+    except core.CapabilityError as exc:
+        raise BadCapabilities(exc.errors) from exc
+    except (core.UnknownProfile, core.UnknownPlatform, core.BadArgument) as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 class RemoteBackend:
@@ -143,65 +117,56 @@ class RemoteBackend:
         if bundle is not None:
             # The server never reads the disk; bundle checks only make sense next to the files.
             raise UsageProblem("--bundle checks run in-process only; drop --server to use them")
-        with _api_errors():
-            answer = self._client.validate(raw, profile=profile, platform=platform, lifecycle=lifecycle)
-        return ValidationReport.model_validate(answer.model_dump())
+        return _ask(
+            ValidationReport,
+            lambda: self._client.validate(raw, profile=profile, platform=platform, lifecycle=lifecycle),
+        )
 
     def normalize(self, raw: bytes, *, profile: str, bundle: str) -> NormalizeResult:
-        with _api_errors():
-            answer = self._client.normalize(raw, profile=profile, bundle=bundle)
-        return NormalizeResult.model_validate(answer.model_dump())
+        return _ask(NormalizeResult, lambda: self._client.normalize(raw, profile=profile, bundle=bundle))
 
     def capability_table(self, *, profile: str) -> CapabilityTable:
-        with _api_errors():
-            answer = self._client.capability_table(profile=profile)
-        return CapabilityTable.model_validate(answer.model_dump())
+        return _ask(CapabilityTable, lambda: self._client.capability_table(profile=profile))
 
     def capabilities(self, raw: bytes, *, profile: str) -> CapabilitiesResult:
-        with _api_errors():
-            answer = self._client.capabilities(raw, profile=profile)
-        return CapabilitiesResult.model_validate(answer.model_dump())
+        return _ask(CapabilitiesResult, lambda: self._client.capabilities(raw, profile=profile))
 
     def classify_mounts(self, raw: bytes, *, profile: str) -> MountsResult:
-        with _api_errors():
-            answer = self._client.classify_mounts(raw, profile=profile)
-        return MountsResult.model_validate(answer.model_dump())
+        return _ask(MountsResult, lambda: self._client.classify_mounts(raw, profile=profile))
 
     def rules(self, *, profile: str | None) -> RulesList:
-        with _api_errors():
-            answer = self._client.rules(profile=profile)
-        return RulesList.model_validate(answer.model_dump())
+        return _ask(RulesList, lambda: self._client.rules(profile=profile))
 
     def close(self) -> None:
         self._client.close()
 
 
-class ServiceProblem(Exception):
-    """The service could not be reached or answered with an error the CLI cannot turn into a finding: exit 2."""
+def _ask(model: type[M], call: Callable[[], BaseModel]) -> M:
+    """The client's answer as the server's model (the client mirrors it), its errors as the backend's."""
+    import specgate_client
 
-
-class _api_errors:
-    """Translate the client's exceptions into the backend's, using the problem type the server sent."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
-        import specgate_client
-
-        if exc is None or not isinstance(exc, specgate_client.SpecgateError):
-            return
-        if not isinstance(exc, specgate_client.APIError) or exc.problem is None:
-            raise ServiceProblem(str(exc)) from exc
-        problem = exc.problem
-        kind = problem.type.rsplit(":", 1)[-1]
-        extra = problem.model_extra or {}
-        if kind.startswith("document-"):
-            raise DocumentProblem(problem.detail, extra.get("line"), extra.get("column")) from exc
-        if kind == "invalid-spec" and exc.report is not None:
-            raise Refused(ValidationReport.model_validate(exc.report.model_dump())) from exc
-        if kind == "capabilities":
-            raise BadCapabilities(exc.errors) from exc
-        if kind in ("unknown-profile", "unknown-platform", "bad-argument", "request-parameters"):
-            raise UsageProblem(problem.detail) from exc
+    try:
+        answer = call()
+    except specgate_client.APIError as exc:
+        raise _api_problem(exc) from exc
+    except specgate_client.SpecgateError as exc:
         raise ServiceProblem(str(exc)) from exc
+    return model.model_validate(answer.model_dump())
+
+
+def _api_problem(exc: specgate_client.APIError) -> Exception:
+    """The backend's error for a non-2xx answer, chosen by the problem type the server sent."""
+    problem = exc.problem
+    if problem is None:
+        return ServiceProblem(str(exc))
+    kind = problem.type.rsplit(":", 1)[-1]
+    extra = problem.model_extra or {}
+    if kind.startswith("document-"):
+        return DocumentProblem(problem.detail, extra.get("line"), extra.get("column"))
+    if kind == "invalid-spec" and exc.report is not None:
+        return Refused(ValidationReport.model_validate(exc.report.model_dump()))
+    if kind == "capabilities":
+        return BadCapabilities(exc.errors)
+    if kind in ("unknown-profile", "unknown-platform", "bad-argument", "request-parameters"):
+        return UsageProblem(problem.detail)
+    return ServiceProblem(str(exc))

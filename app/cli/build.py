@@ -9,7 +9,8 @@ from typing import TextIO
 
 import click
 
-from app.cli.backend import Backend, LocalBackend, RemoteBackend, ServiceProblem, UsageProblem
+from app.cli.backend import Backend, LocalBackend, RemoteBackend
+from app.cli.errors import ServiceProblem, UsageProblem
 from app.cli.reporters import REPORTER_BY_NAME, Reporter, ReportOptions
 from app.cli.result import FailOn
 from app.models import RuleInfo

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from app.cli.backend import Backend, DocumentProblem
+from app.cli.backend import Backend
+from app.cli.errors import DocumentProblem
 from app.cli.progress import progress
 from app.cli.reporters import Reporter
 from app.cli.result import FailOn, FileResult, Tally, document_report

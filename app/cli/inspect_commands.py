@@ -7,26 +7,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import click
 from pydantic import BaseModel
 
-from app.cli.backend import (
-    Backend,
-    BadCapabilities,
-    DocumentProblem,
-    Refused,
-    ServiceProblem,
-    UsageProblem,
-)
+from app.cli.backend import Backend
 from app.cli.build import build_backend
-from app.cli.errors import CommandError
+from app.cli.errors import BadCapabilities, CommandError, DocumentProblem, Refused, fatal_problems
 from app.cli.options import profile_option, server_options
 from app.cli.sources import display
 from app.models import CapabilitiesResult, CapabilityTable, MountsResult, RulesList
-
-T = TypeVar("T")
 
 FORMAT = click.option(
     "--format",
@@ -54,7 +44,8 @@ def _backend(server: str | None, timeout: float, token: str | None, name: str) -
     """A backend for one command, with its problems turned into messages and exit codes."""
     backend = build_backend(server, timeout=timeout, token=token)
     try:
-        yield backend
+        with fatal_problems():
+            yield backend
     except DocumentProblem as exc:
         click.echo(f"specgate: {name}: {exc.message}", err=True)
         raise click.exceptions.Exit(1) from exc
@@ -67,10 +58,6 @@ def _backend(server: str | None, timeout: float, token: str | None, name: str) -
         for f in exc.report.findings:
             click.echo(f"  {f.severity:<7}  {f.path or '(root)'}  {f.rule}  {f.message}", err=True)
         raise click.exceptions.Exit(1) from exc
-    except UsageProblem as exc:
-        raise click.UsageError(str(exc)) from exc
-    except ServiceProblem as exc:
-        raise CommandError(f"the service failed: {exc}") from exc
     finally:
         backend.close()
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import TextIO, cast
 
 import click
 
 from app import __version__
-from app.cli.backend import ServiceProblem, UsageProblem
 from app.cli.build import build_backend, build_reporter
-from app.cli.errors import CommandError
+from app.cli.errors import CommandError, fatal_problems
 from app.cli.execute import ValidatePlan, execute
 from app.cli.inspect_commands import capabilities, classify_mounts, normalize, rules
 from app.cli.options import profile_option, server_options
@@ -124,20 +122,11 @@ def validate(
                 reporter=reporter,
                 show_progress=wanted(len(sources)),
             )
-            code = _guarded(lambda: execute(plan, sys.stderr))
+            with fatal_problems():
+                code = execute(plan, sys.stderr)
     finally:
         backend.close()
     raise click.exceptions.Exit(2 if unreadable else code)
-
-
-def _guarded(run: Callable[[], int]) -> int:
-    """Run, turning the backend's fatal problems into usage errors (exit 2)."""
-    try:
-        return run()
-    except UsageProblem as exc:
-        raise click.UsageError(str(exc)) from exc
-    except ServiceProblem as exc:
-        raise CommandError(f"the service failed: {exc}") from exc
 
 
 @specgate.command()
