@@ -5,9 +5,9 @@ duplicate member names. Both can only be seen in the raw text, so the loader is 
 place that looks at bytes; everything after it works on the parsed tree.
 
 Speed matters here (the admission webhook has milliseconds): the document is parsed once
-with orjson, and duplicate members are looked for with a byte count that is exact (see
-`_may_have_duplicates`); only a document that really has them is parsed a second time to
-find where they are.
+with orjson, and duplicate members are ruled out by comparing the text with orjson's own dump
+or, failing that, by a byte count that is exact (see `_may_have_duplicates`); only a document
+that really has them is parsed a second time to find where they are.
 """
 
 from __future__ import annotations
@@ -95,15 +95,37 @@ def _line_column(raw: bytes, offset: int) -> tuple[int, int]:
 def _may_have_duplicates(raw: bytes, data: dict[str, Any]) -> bool:
     """True when the raw text has more members than the parsed tree kept.
 
-    Every member costs exactly one structural ':' and colons inside strings survive a
-    re-serialization unchanged, unless the source spelled them (or the quote before them)
-    with a \\u escape. So when the source has no \\u escape, the raw text has more colons
-    than orjson's own compact dump of the tree exactly when some member was dropped,
-    i.e. when a name occurred twice in one object.
+    First the cheap proof for documents written by a JSON library: when the text is, byte for byte
+    (up to trailing whitespace), what orjson writes for the tree, it holds each member exactly once,
+    because orjson's dump does.
+
+    Otherwise the count: every member costs exactly one structural ':' and colons inside strings
+    survive a re-serialization unchanged, unless the source spelled them (or the quote before them)
+    with a \\u escape. So when the source has no \\u escape, the raw text has more colons than orjson's
+    own compact dump of the tree exactly when some member was dropped, i.e. when a name occurred
+    twice in one object.
     """
+    if _is_dump_of(raw, data):
+        return False
     if raw.find(b"\\") != -1 and b"\\u" in raw:
         return True
     return raw.count(b":") != orjson.dumps(data).count(b":")
+
+
+def _is_dump_of(raw: bytes, data: dict[str, Any]) -> bool:
+    """True when `raw` is orjson's compact or two-space indented dump of `data`, up to trailing whitespace.
+
+    Go's json.Marshal writes the compact form and containerd's json.MarshalIndent(v, "", "  ") the
+    indented one. Tab-indented text (runc spec) is left to the count: rewriting its tabs costs more than
+    counting. A False here proves nothing.
+    """
+    if raw[1:2] == b"\n":
+        if b"\t" in raw:
+            return False
+        dump = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    else:
+        dump = orjson.dumps(data)
+    return raw.startswith(dump) and not raw[len(dump) :].strip()
 
 
 class _Members(dict[str, Any]):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 import pytest
 
 from app.core.errors import DocumentError
@@ -73,3 +74,51 @@ def test_large_document_round_trips() -> None:
     doc = load(json.dumps(data, indent=2).encode())
     assert doc.data == data
     assert doc.duplicates == ()
+
+
+_SPEC = {"ociVersion": "1.2.0", "process": {"args": ["sh"], "env": ["A=b:c"]}, "mounts": [{"destination": "/x"}]}
+
+
+@pytest.mark.parametrize(
+    ("raw", "pointers"),
+    [
+        # Text that is exactly orjson's dump (compact or two-space indented) is proven duplicate-free at once.
+        pytest.param(orjson.dumps(_SPEC), (), id="compact-dump"),
+        pytest.param(orjson.dumps(_SPEC, option=orjson.OPT_INDENT_2) + b"\n", (), id="indented-dump-newline"),
+        pytest.param(orjson.dumps({"a": "\x01\u2028"}), (), id="dump-with-u-escape"),
+        pytest.param(b"{}", (), id="empty-object"),
+        pytest.param(b"{}\n \t\r\n", (), id="empty-object-trailing-whitespace"),
+        # Text that differs from the dump falls back to the exact count, in every layout.
+        pytest.param(b'{"a":1,"a":1}', ("/a",), id="compact-same-value-twice"),
+        pytest.param(b'{\n  "a": 1,\n  "a": 1\n}', ("/a",), id="indented-same-value-twice"),
+        pytest.param(b'{\n\t"a": 1,\n\t"a": 2\n}', ("/a",), id="tab-indented"),
+        pytest.param(b'{\n  "p": {\n    "x": [\n      1\n    ],\n    "x": []\n  }\n}', ("/p/x",), id="indented-nested"),
+        pytest.param(b'{\n    "a": 1,\n    "b": 2\n}', (), id="four-space-indent"),
+        pytest.param(b'\n{"a": 1}', (), id="leading-newline"),
+        pytest.param(b'{\r\n  "a": 1,\r\n  "a": 2\r\n}', ("/a",), id="crlf"),
+        pytest.param(b'{"a":1.0,"a":1.0}', ("/a",), id="number-spelling-differs"),
+        pytest.param(
+            b'{\n  "m": [\n    {\n      "d": "/x",\n      "d": "/x"\n    }\n  ]\n}', ("/m/0/d",), id="in-array"
+        ),
+    ],
+)
+def test_duplicates_in_library_written_layouts(raw: bytes, pointers: tuple[str, ...]) -> None:
+    assert load(raw).duplicates == pointers
+
+
+@pytest.mark.parametrize("indent", [pytest.param(None, id="compact"), pytest.param(2, id="two-spaces")])
+def test_a_repeated_member_in_a_dumped_document_is_found(indent: int | None) -> None:
+    text = json.dumps(_SPEC, indent=indent, separators=(",", ":") if indent is None else None)
+    repeated = text.replace('"ociVersion"', '"ociVersion": "1.0.0", "ociVersion"', 1)
+    assert load(repeated.encode()).duplicates == ("/ociVersion",)
+    assert load(text.encode()).duplicates == ()
+
+
+def test_containerd_layout_takes_the_dump_comparison() -> None:
+    # A performance guard: the two-space layout containerd writes must not fall back to counting colons.
+    from pathlib import Path
+
+    from app.core.loader import _is_dump_of
+
+    raw = (Path(__file__).parent.parent / "data" / "bench" / "k8s.json").read_bytes()
+    assert _is_dump_of(raw, orjson.loads(raw))
