@@ -15,6 +15,7 @@ from app.api.docs import install_docs
 from app.api.errors import install_exception_handlers
 from app.api.examples import CONFIG
 from app.api.main import api_router
+from app.api.methods import MethodsMiddleware
 from app.api.schema import install_openapi
 from app.config import Settings
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ready_profiles = None
+    app.add_middleware(MethodsMiddleware)
     install_exception_handlers(app)
     app.include_router(api_router)
     install_openapi(app)

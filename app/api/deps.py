@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 
 from app.config import Settings
 from app.core import get_profile, profile_names
@@ -23,6 +25,26 @@ def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
+
+
+def single_query_values(request: Request) -> None:
+    """Refuse a parameter of the route given twice with different values: which one was meant would be a guess."""
+    # FastAPI would silently take the last one, so `?profile=oci&profile=runsc` would be judged as runsc.
+    # Parameters the route does not declare are ignored, as FastAPI ignores them (a probe's cache buster).
+    route = request.scope.get("route")
+    declared = {param.alias for param in route.dependant.query_params} if isinstance(route, APIRoute) else set()
+    errors = [
+        {
+            "type": "repeated",
+            "loc": ("query", name),
+            "msg": f"given {len(values)} times with different values ({', '.join(map(repr, values))}); give it once",
+            "input": values,
+        }
+        for name in sorted(declared)
+        if len(set(values := request.query_params.getlist(name))) > 1
+    ]
+    if errors:
+        raise RequestValidationError(errors)
 
 
 def _check_media_type(content_type: str | None) -> None:

@@ -6,6 +6,7 @@ core InvalidSpec                    -> 422, the validation report merged into th
 core CapabilityError                -> 422, each unknown name with its JSON Pointer in `errors`
 RequestValidationError              -> 422 (a query parameter FastAPI could not bind)
 HTTPException                       -> its own status (413, 415, 404, 405, ...)
+ClientDisconnect                    -> 400, logged without a traceback: the client left before its body arrived
 anything else                       -> 500; no input may cause one, this is the last resort
 """
 
@@ -19,7 +20,9 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
+from app.api.methods import allowed_methods
 from app.core import BadArgument, CapabilityError, DocumentError, InvalidSpec, UnknownPlatform, UnknownProfile
 from app.models import Problem
 
@@ -171,19 +174,20 @@ def _http_exception(request: Request, exc: Exception) -> Response:
         detail = f"there is no {request.url.path}; the API is described at /openapi.json and /docs"
     elif exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED and detail == "Method Not Allowed":
         # Starlette's Allow names only the first route on the path; GET and POST /capabilities are two routes.
-        allowed = _allowed_methods(request) or (headers or {}).get("Allow", "")
+        allowed = ", ".join(allowed_methods(request.scope)) or (headers or {}).get("Allow", "")
         headers = {**(headers or {}), "Allow": allowed}
         detail = f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}"
     return problem(exc.status_code, detail, headers=headers)
 
 
-def _allowed_methods(request: Request) -> str:
-    """Every method the API documents for this path, as an Allow header value ("" for undocumented paths)."""
-    operations = request.app.openapi().get("paths", {}).get(request.url.path, {})
-    return ", ".join(sorted(method.upper() for method in operations if method in _HTTP_METHODS))
-
-
-_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+def _client_disconnect(request: Request, exc: Exception) -> Response:
+    # Nobody is left to read the answer; the request is over, and it is not a server error.
+    logger.info("client disconnected before sending the whole body of %s %s", request.method, request.url.path)
+    return problem(
+        status.HTTP_400_BAD_REQUEST,
+        "the connection closed before the whole body arrived; send the document again",
+        kind="incomplete-body",
+    )
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:
@@ -206,6 +210,7 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CapabilityError, _capability_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http_exception)
+    app.add_exception_handler(ClientDisconnect, _client_disconnect)
     app.add_exception_handler(Exception, _unexpected)
 
 

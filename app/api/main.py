@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from app.api.deps import single_query_values
 from app.api.routes import capabilities, health, mounts, normalize, rules, validate
 
-api_router = APIRouter()
+api_router = APIRouter(dependencies=[Depends(single_query_values)])
 api_router.include_router(validate.router)
 api_router.include_router(normalize.router)
 api_router.include_router(capabilities.router)

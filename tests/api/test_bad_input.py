@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import Message, Scope
 
 from tests.api.problems import assert_problem
 
@@ -157,3 +162,63 @@ def test_body_without_content_type_is_taken_as_json(client: TestClient) -> None:
 def test_json_media_types_are_accepted(client: TestClient, content_type: str) -> None:
     response = client.post("/validate", content=b'{"ociVersion": "1.0.2"}', headers={"content-type": content_type})
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "param"),
+    [
+        pytest.param("POST", "/validate?profile=oci&profile=runsc", "profile", id="validate-profile"),
+        pytest.param("POST", "/validate?platform=linux&platform=windows", "platform", id="validate-platform"),
+        pytest.param("POST", "/normalize?bundle=/a&bundle=/b", "bundle", id="normalize-bundle"),
+        pytest.param("GET", "/capabilities?profile=oci&profile=runsc", "profile", id="capabilities-profile"),
+        pytest.param("GET", "/rules?profile=oci&profile=runsc", "profile", id="rules-profile"),
+    ],
+)
+def test_a_parameter_repeated_with_different_values_is_422(
+    client: TestClient, method: str, route: str, param: str
+) -> None:
+    problem = assert_problem(client.request(method, route, content=b"{}", headers=JSON), 422)
+    assert problem["errors"][0]["path"] == f"query.{param}"
+    assert "different values" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        pytest.param("/capabilities?profile=oci&profile=oci", id="same-value-twice"),
+        pytest.param("/rules?profile=oci&page=1&page=2", id="undeclared-parameter"),
+        pytest.param("/healthz?nocache=1&nocache=2", id="probe-cache-buster"),
+    ],
+)
+def test_repetition_that_changes_nothing_is_accepted(client: TestClient, route: str) -> None:
+    assert client.get(route).status_code == 200
+
+
+def test_a_client_that_leaves_mid_body_is_not_a_server_error(app: FastAPI, caplog: pytest.LogCaptureFixture) -> None:
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: Scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/validate",
+        "raw_path": b"/validate",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    with caplog.at_level(logging.INFO):
+        asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("disconnected" in r.getMessage() for r in caplog.records)
