@@ -138,6 +138,18 @@ def decode(data: dict[str, Any], model: str) -> GoDecoded:
     return GoDecoded(spec=spec, type_errors=walk.errors, unknown=walk.unknown, renamed=walk.renamed)
 
 
+def decode_field(data: dict[str, Any], model: str, name: str) -> GoDecoded:
+    """Decode only the top-level members Go would match to the Spec field of json name `name`.
+
+    The field reads exactly as in `decode(data, model)` (no other member can reach it), at the cost of
+    checking those few members instead of the whole document.
+    """
+    if name not in _model(model).fields["Spec"]:
+        raise ValueError(f"Spec of model {model} has no field {name!r}")
+    part = {key: value for key, value in data.items() if key == name or _fold(key) == name}
+    return decode(part, model)
+
+
 def _json_kind(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"

@@ -7,7 +7,7 @@ from typing import Any
 from app.core.normalize import go_clean
 from app.core.pointer import ptr
 from app.core.profiles.runsc.hints import MountHint, hint_for_source
-from app.core.profiles.runsc.view import arr, quote, text
+from app.core.profiles.runsc.view import arr, quote
 from app.core.rules import Findings
 
 SENTRY_TYPES = frozenset({"tmpfs", "proc", "sysfs", "devpts", "dev", "none", "cgroup", "cgroup2"})
@@ -58,24 +58,31 @@ class Mount:
         self.options = options
         """Every option, a non-string as "" so positions stay those of the document."""
         self.is_object = is_object
-        self.bind = type_ == "bind" or any(o in BIND_OPTIONS for o in options)
+        bind_option = not BIND_OPTIONS.isdisjoint(options)
+        self.bind = bind_option or type_ == "bind"
         """B(m): type bind, or a bind/rbind option (MaybeConvertToBindMount)."""
         self.gofer_mount = self.bind and source != ""
         """IsGoferMount: a bind mount with a non-empty source (the host side reads the spec as written)."""
-        self.sentry_type = _sentry_type(destination, type_, options) if destination.startswith("/") else type_
+        self.sentry_type = _sentry_type(destination, type_, bind_option) if destination[:1] == "/" else type_
         """The type getMountNameAndOptions switches on: compileMounts' retyping, then MaybeConvertToBindMount."""
         self.category = ""
         self.gofer = False
         self.reasons: list[str] = []
 
 
-def _sentry_type(destination: str, type_: str, options: list[str]) -> str:
+def _sentry_type(destination: str, type_: str, bind_option: bool) -> str:
     # compileMounts retypes /dev and /dev/pts first; prepareMounts then applies MaybeConvertToBindMount, so a
     # bind/rbind option turns even those back into bind mounts.
-    fs = RETYPED.get(go_clean(destination), type_)
-    if fs != "bind" and any(o in BIND_OPTIONS for o in options):
+    if bind_option:
         return "bind"
-    return fs
+    return RETYPED.get(clean_destination(destination), type_)
+
+
+def clean_destination(destination: str) -> str:
+    """Go's filepath.Clean of a destination; a path that is clean already (the usual case) is returned as it is."""
+    if destination[:1] == "/" and "//" not in destination and "/." not in destination and destination[-1:] != "/":
+        return destination  # no empty, "." or ".." element and no trailing slash: nothing for Clean to do
+    return go_clean(destination)
 
 
 def read_mounts(spec: Any) -> list[Mount]:
@@ -85,9 +92,21 @@ def read_mounts(spec: Any) -> list[Mount]:
         if not isinstance(entry, dict):
             found.append(Mount(index, "", "", "", [], is_object=False))
             continue
-        raw = entry.get("options")
+        get = entry.get
+        destination = get("destination")
+        type_ = get("type")
+        source = get("source")
+        raw = get("options")
         options = [o if isinstance(o, str) else "" for o in raw] if isinstance(raw, list) else []
-        found.append(Mount(index, text(entry, "destination"), text(entry, "type"), text(entry, "source"), options))
+        found.append(
+            Mount(
+                index,
+                destination if isinstance(destination, str) else "",
+                type_ if isinstance(type_, str) else "",
+                source if isinstance(source, str) else "",
+                options,
+            )
+        )
     return found
 
 

@@ -6,10 +6,10 @@ and their pointers are translated back into the submitted document.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from app.core import capabilities as caps_mod, cri
-from app.core.gospec import GoDecoded, decode, go_view
+from app.core.gospec import GoDecoded, decode, decode_field, go_view
 from app.core.loader import Document
 from app.core.normalize import absolutize
 from app.core.pointer import ptr, split
@@ -77,10 +77,13 @@ class RunscProfile(Profile):
         return out.items
 
     def sandbox(self, data: dict[str, Any]) -> SandboxInfo:
-        notes = read_annotations(decode(data, MODEL).spec)
+        # Only the annotations matter here: decode just the members Go would read into them.
+        notes = read_annotations(decode_field(data, MODEL, "annotations").spec)
         value, _ = notes_mod.container_type(notes)
-        kind = value if value in (cri.TYPE_SANDBOX, cri.TYPE_CONTAINER) else None
-        return SandboxInfo(
+        kind: Literal["sandbox", "container"] | None = (
+            "sandbox" if value == cri.TYPE_SANDBOX else "container" if value == cri.TYPE_CONTAINER else None
+        )
+        return SandboxInfo.model_construct(
             container_type=kind,
             creates_sandbox=value != cri.TYPE_CONTAINER,
             sandbox_id=notes_mod.sandbox_id(notes),

@@ -1,0 +1,34 @@
+"""decode_field: one Spec field decoded alone reads exactly as in the whole document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.core.gospec import decode, decode_field, model_names
+
+DOCUMENTS = [
+    pytest.param({"annotations": {"a": "b"}, "process": {"args": ["sh"]}}, id="valid"),
+    pytest.param({"annotations": {"a": "b"}, "process": {"args": "sh"}}, id="other-member-refused"),
+    pytest.param({"Annotations": {"a": "b"}, "annotations": {"c": "d"}}, id="folded-then-exact-last-wins"),
+    pytest.param({"annotations": {"c": "d"}, "ANNOTATIONS": {"a": "b"}}, id="exact-then-folded-last-wins"),
+    pytest.param({"annotations": {"a": "b", "n": None, "x": 5}}, id="null-and-wrong-typed-values"),
+    pytest.param({"annotations": {"a": "b"}, "Annotations": None}, id="later-null-clears"),
+    pytest.param({"annotations": {"a": "b"}, "Annotations": 7}, id="later-refused-keeps-earlier"),
+    pytest.param({"annotation": {"a": "b"}, "hostname": "h"}, id="near-miss-is-unknown"),
+    pytest.param({"mounts": [{"destination": "/x", "Options": ["ro"]}], "MOUNTS": [{"type": 1}]}, id="mounts"),
+    pytest.param({}, id="empty"),
+]
+
+
+@pytest.mark.parametrize("model", model_names())
+@pytest.mark.parametrize("data", DOCUMENTS)
+@pytest.mark.parametrize("name", ["annotations", "mounts"])
+def test_field_reads_as_in_the_whole_document(data: dict[str, Any], model: str, name: str) -> None:
+    assert decode_field(data, model, name).spec.get(name) == decode(data, model).spec.get(name)
+
+
+def test_unknown_field_is_refused() -> None:
+    with pytest.raises(ValueError):
+        decode_field({}, "runsc", "nonsense")
