@@ -6,15 +6,17 @@ import email.utils
 import json
 import os
 import random
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any, Generic, TypeVar, Union
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from specgate_client._exceptions import APIError, SpecgateError
+from specgate_client._exceptions import APIError, SpecgateError, TransportError
 from specgate_client._models import (
     CapabilitiesResult,
     CapabilityTable,
@@ -145,29 +147,79 @@ def api_error(response: httpx.Response) -> APIError:
 
 def retryable(exc: httpx.HTTPError) -> bool:
     """Errors after which the request certainly did not reach the application, so sending it again is safe."""
-    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
-def delay(attempt: int, backoff: float, response: httpx.Response | None = None) -> float:
-    """Seconds to wait before retry number `attempt` (0-based): jittered exponential, or what Retry-After asks."""
-    wait = backoff * (2.0**attempt) * (0.5 + random.random() / 2)
-    if response is not None:
-        asked = retry_after(response.headers.get("Retry-After"))
-        if asked is not None:
-            wait = asked
-    return min(max(wait, 0.0), MAX_DELAY)
+def delay(attempt: int, backoff: float, response: httpx.Response | None = None) -> float | None:
+    """Seconds to wait before retry number `attempt` (0-based): jittered exponential, or what Retry-After asks.
+
+    None when Retry-After asks for longer than MAX_DELAY: sending again sooner than the service asked
+    would be refused again, so the answer is final.
+    """
+    asked = retry_after(response.headers.get("Retry-After")) if response is not None else None
+    if asked is not None:
+        return asked if asked <= MAX_DELAY else None
+    return min(backoff * (2.0**attempt) * (0.5 + random.random() / 2), MAX_DELAY)
+
+
+_DELTA_SECONDS = re.compile(r"[0-9]+")
+"""ASCII digits only: str.isdigit() also accepts "²" or "٣", which float() refuses."""
 
 
 def retry_after(value: str | None) -> float | None:
-    """Seconds a Retry-After header asks for: delta-seconds or an HTTP-date (RFC 9110, 10.2.3)."""
+    """Seconds a Retry-After header asks for: delta-seconds or an HTTP-date (RFC 9110, 10.2.3); None if unusable."""
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DELTA_SECONDS.fullmatch(value):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    seconds = float(when.timestamp()) - time.time()
-    return max(seconds, 0.0)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)  # an HTTP-date is always GMT; "-0000" parses as naive
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+class Retrying(Generic[Model]):
+    """The retry loop of one call without its I/O: told each attempt's outcome, it says what to do next.
+
+    Both clients drive it the same way; only how they send and how they sleep differ:
+
+        while True:
+            outcome = send(request) or the httpx.HTTPError it raised
+            step = retrying.after(outcome)     # the answer, or seconds to wait; raises when final
+            if not isinstance(step, float): return step
+            sleep(step)
+    """
+
+    def __init__(self, call: Call[Model], request: httpx.Request, *, retries: int, backoff: float) -> None:
+        self.call = call
+        self.request = request
+        self.retries = retries
+        self.backoff = backoff
+        self.attempt = 0
+
+    def after(self, outcome: httpx.Response | httpx.HTTPError) -> Model | float:
+        """The call's answer, or the seconds to wait before sending again; raises SpecgateError when final."""
+        wait = self._wait(outcome)
+        if wait is not None:
+            self.attempt += 1
+            return wait
+        if isinstance(outcome, httpx.HTTPError):
+            detail = str(outcome) or "no answer"
+            raise TransportError(
+                f"{self.request.method} {self.request.url}: {type(outcome).__name__}: {detail}"
+            ) from outcome
+        return parse(self.call, outcome)
+
+    def _wait(self, outcome: httpx.Response | httpx.HTTPError) -> float | None:
+        if self.attempt >= self.retries:
+            return None
+        if isinstance(outcome, httpx.HTTPError):
+            return delay(self.attempt, self.backoff) if retryable(outcome) else None
+        if outcome.status_code not in RETRY_STATUSES or outcome.status_code in self.call.accept_statuses:
+            return None
+        # The body of a response from send() was read in full, so dropping it leaves no connection behind.
+        return delay(self.attempt, self.backoff, outcome)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import time
 from collections.abc import Mapping
 from types import TracebackType
@@ -11,8 +12,7 @@ from typing import overload
 import httpx
 
 from specgate_client import _calls
-from specgate_client._calls import DEFAULT_TIMEOUT, RETRY_STATUSES, Call, Document, Model
-from specgate_client._exceptions import TransportError
+from specgate_client._calls import DEFAULT_TIMEOUT, Call, Document, Model
 from specgate_client._models import (
     CapabilitiesResult,
     CapabilityTable,
@@ -28,31 +28,45 @@ __all__ = ["AsyncClient", "Client"]
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 
 
-class _Settings:
-    """What both clients are configured with."""
+class ClientState(enum.Enum):
+    """Where a client is in its life: a closed one refuses to send, so a use after close fails loudly."""
 
-    def __init__(self, retries: int, backoff: float) -> None:
+    UNOPENED = 1
+    """Built, not yet entered as a context manager (it can still be used directly)."""
+    OPENED = 2
+    """Entered as a context manager."""
+    CLOSED = 3
+    """Closed, by close()/aclose() or by leaving the context: it cannot send again."""
+
+
+class _BaseClient:
+    """What `Client` and `AsyncClient` share: their settings, their state and how they start a call."""
+
+    def __init__(self, *, retries: int, backoff: float) -> None:
         if retries < 0:
             raise ValueError(f"retries must be 0 or more, not {retries}")
-        self.retries = retries
-        self.backoff = backoff
+        if backoff < 0:
+            raise ValueError(f"backoff must be 0 or more seconds, not {backoff}")
+        self._retries = retries
+        self._backoff = backoff
+        self._state = ClientState.UNOPENED
 
-    def retry_wait(self, call: Call[Model], attempt: int, response: httpx.Response | None = None) -> float | None:
-        """Seconds to wait before sending again, or None when the answer (or error) is final."""
-        if attempt >= self.retries:
-            return None
-        if response is not None and (
-            response.status_code not in RETRY_STATUSES or response.status_code in call.accept_statuses
-        ):
-            return None
-        return _calls.delay(attempt, self.backoff, response)
+    def _open(self) -> None:
+        if self._state is not ClientState.UNOPENED:
+            raise RuntimeError(
+                "a closed client cannot be reopened; build a new one"
+                if self._state is ClientState.CLOSED
+                else "the client is already open; enter it as a context manager only once"
+            )
+        self._state = ClientState.OPENED
+
+    def _start(self, call: Call[Model], http: httpx.Client | httpx.AsyncClient) -> _calls.Retrying[Model]:
+        if self._state is ClientState.CLOSED:
+            raise RuntimeError(f"cannot {call.method} {call.path}: the client is closed; build a new one")
+        return _calls.Retrying(call, call.request(http), retries=self._retries, backoff=self._backoff)
 
 
-def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> TransportError:
-    return TransportError(f"{request.method} {request.url}: {type(exc).__name__}: {exc or 'no answer'}")
-
-
-class Client:
+class Client(_BaseClient):
     """A blocking client of the specgate service. Build one per process and reuse it (it pools connections).
 
     **Parameters:**
@@ -77,12 +91,13 @@ class Client:
         token: str | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._settings = _Settings(retries, backoff)
+        super().__init__(retries=retries, backoff=backoff)
         self._http = httpx.Client(
             base_url=base_url, timeout=timeout, headers=_calls.headers(headers, token), transport=transport
         )
 
     def __enter__(self) -> Client:
+        self._open()
         return self
 
     def __exit__(
@@ -91,26 +106,21 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        """Close the connections."""
+        """Close the connections; the client cannot be used afterwards."""
+        self._state = ClientState.CLOSED
         self._http.close()
 
     def _run(self, call: Call[Model]) -> Model:
-        request = call.request(self._http)
-        attempt = 0
+        retrying = self._start(call, self._http)
         while True:
             try:
-                response = self._http.send(request)
+                outcome: httpx.Response | httpx.HTTPError = self._http.send(retrying.request)
             except httpx.HTTPError as exc:
-                wait = self._settings.retry_wait(call, attempt) if _calls.retryable(exc) else None
-                if wait is None:
-                    raise _transport_error(exc, request) from exc
-            else:
-                wait = self._settings.retry_wait(call, attempt, response)
-                if wait is None:
-                    return _calls.parse(call, response)
-                response.close()
-            time.sleep(wait)
-            attempt += 1
+                outcome = exc
+            step = retrying.after(outcome)
+            if not isinstance(step, float):
+                return step
+            time.sleep(step)
 
     def validate(
         self, doc: Document, *, profile: str = "runsc", platform: str = "linux", lifecycle: str | None = None
@@ -155,7 +165,7 @@ class Client:
         return self._run(_calls.ready())
 
 
-class AsyncClient:
+class AsyncClient(_BaseClient):
     """The asyncio twin of `Client`: same parameters, same methods, awaited."""
 
     def __init__(
@@ -169,12 +179,13 @@ class AsyncClient:
         token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._settings = _Settings(retries, backoff)
+        super().__init__(retries=retries, backoff=backoff)
         self._http = httpx.AsyncClient(
             base_url=base_url, timeout=timeout, headers=_calls.headers(headers, token), transport=transport
         )
 
     async def __aenter__(self) -> AsyncClient:
+        self._open()
         return self
 
     async def __aexit__(
@@ -183,26 +194,21 @@ class AsyncClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connections."""
+        """Close the connections; the client cannot be used afterwards."""
+        self._state = ClientState.CLOSED
         await self._http.aclose()
 
     async def _run(self, call: Call[Model]) -> Model:
-        request = call.request(self._http)
-        attempt = 0
+        retrying = self._start(call, self._http)
         while True:
             try:
-                response = await self._http.send(request)
+                outcome: httpx.Response | httpx.HTTPError = await self._http.send(retrying.request)
             except httpx.HTTPError as exc:
-                wait = self._settings.retry_wait(call, attempt) if _calls.retryable(exc) else None
-                if wait is None:
-                    raise _transport_error(exc, request) from exc
-            else:
-                wait = self._settings.retry_wait(call, attempt, response)
-                if wait is None:
-                    return _calls.parse(call, response)
-                await response.aclose()
-            await asyncio.sleep(wait)
-            attempt += 1
+                outcome = exc
+            step = retrying.after(outcome)
+            if not isinstance(step, float):
+                return step
+            await asyncio.sleep(step)
 
     async def validate(
         self, doc: Document, *, profile: str = "runsc", platform: str = "linux", lifecycle: str | None = None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ import pytest
 
 import specgate_client
 from specgate_client import APIError, AsyncClient, Client, SpecgateError, TransportError
-from specgate_client._calls import delay, retry_after
+from specgate_client._calls import MAX_DELAY, delay, retry_after
 
 REPORT = {
     "valid": False,
@@ -200,8 +202,16 @@ def test_negative_retries_are_refused() -> None:
     ("header", "seconds"),
     [
         pytest.param("7", 7.0, id="delta-seconds"),
+        pytest.param(" 7 ", 7.0, id="delta-seconds-padded"),
         pytest.param("Wed, 21 Oct 2015 07:28:00 GMT", 0.0, id="date-in-the-past"),
         pytest.param("soon", None, id="garbage"),
+        pytest.param("\u00b2", None, id="superscript-digit"),
+        pytest.param("\u0663", None, id="arabic-indic-digit"),
+        pytest.param("-5", None, id="negative"),
+        pytest.param("1.5", None, id="fraction"),
+        pytest.param("Wed, 99 Oct 2015 07:28:00 GMT", None, id="impossible-date"),
+        pytest.param("Wed, 21 Oct 99999 07:28:00 GMT", None, id="year-out-of-range"),
+        pytest.param("", None, id="empty"),
         pytest.param(None, None, id="absent"),
     ],
 )
@@ -209,11 +219,105 @@ def test_retry_after(header: str | None, seconds: float | None) -> None:
     assert retry_after(header) == seconds
 
 
+@pytest.mark.parametrize(
+    "zone",
+    [pytest.param("GMT", id="gmt"), pytest.param("+0000", id="numeric"), pytest.param("-0000", id="unknown-zone")],
+)
+def test_retry_after_http_date_in_the_future(zone: str) -> None:
+    when = email.utils.formatdate(time.time() + 20, usegmt=True).replace("GMT", zone)
+    seconds = retry_after(when)
+    assert seconds is not None and 18.0 <= seconds <= 20.0
+
+
 def test_delay_backs_off_and_honours_retry_after_within_a_cap() -> None:
     first, third = delay(0, 1.0), delay(2, 1.0)
-    assert 0.5 <= first <= 1.0 and 2.0 <= third <= 4.0
+    assert first is not None and 0.5 <= first <= 1.0
+    assert third is not None and 2.0 <= third <= 4.0
     assert delay(0, 1.0, httpx.Response(429, headers={"Retry-After": "3"})) == 3.0
-    assert delay(0, 1.0, httpx.Response(429, headers={"Retry-After": "3600"})) == 30.0
+    assert delay(20, 1.0) == MAX_DELAY
+
+
+def test_retry_after_longer_than_the_cap_gives_up_at_once() -> None:
+    # Sending again sooner than the service asked would only be refused again.
+    assert delay(0, 1.0, httpx.Response(429, headers={"Retry-After": "3600"})) is None
+    recorder = Recorder(httpx.Response(503, headers={"Retry-After": "3600"}, json={**PROBLEM, "status": 503}))
+    with _client(recorder, retries=3) as client, pytest.raises(APIError) as caught:
+        client.validate(b"{}")
+    assert caught.value.status == 503 and len(recorder.requests) == 1
+
+
+def test_retries_wait_what_retry_after_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)
+    recorder = Recorder(
+        httpx.Response(429, headers={"Retry-After": "2"}),
+        httpx.Response(503, headers={"Retry-After": email.utils.formatdate(time.time() + 5, usegmt=True)}),
+        httpx.Response(200, json={"status": "ok", "profiles": []}),
+    )
+    with _client(recorder, retries=2) as client:
+        assert client.health().status == "ok"
+    assert waits[0] == 2.0 and 3.0 <= waits[1] <= 5.0
+
+
+def test_pool_timeout_is_retried_but_a_write_error_is_not() -> None:
+    # No connection was free, so the request never left: safe to send again. A write may have reached the server.
+    recorder = Recorder(httpx.PoolTimeout("busy"), httpx.Response(200, json={"status": "ok", "profiles": []}))
+    with _client(recorder, retries=1) as client:
+        assert client.health().status == "ok"
+    recorder = Recorder(httpx.WriteError("broken pipe"))
+    with _client(recorder, retries=3) as client, pytest.raises(TransportError):
+        client.health()
+    assert len(recorder.requests) == 1
+
+
+def test_transport_error_message_says_what_failed_even_without_a_message() -> None:
+    recorder = Recorder(httpx.ReadTimeout(""))
+    with _client(recorder) as client, pytest.raises(TransportError) as caught:
+        client.health()
+    assert str(caught.value) == "GET http://specgate.test/healthz: ReadTimeout: no answer"
+
+
+def test_negative_backoff_is_refused() -> None:
+    with pytest.raises(ValueError, match="backoff"):
+        Client(backoff=-1.0)
+
+
+def test_a_closed_client_refuses_to_send_or_reopen() -> None:
+    recorder = Recorder(httpx.Response(200, json={"status": "ok", "profiles": []}))
+    client = _client(recorder)
+    with client:
+        client.health()
+        with pytest.raises(RuntimeError, match="already open"):
+            client.__enter__()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.health()
+    with pytest.raises(RuntimeError, match="reopened"), client:
+        pass
+    assert len(recorder.requests) == 1
+
+
+def test_a_client_works_without_a_with_block_until_closed() -> None:
+    recorder = Recorder(httpx.Response(200, json={"status": "ok", "profiles": []}))
+    client = _client(recorder)
+    assert client.health().status == "ok"
+    client.close()
+    client.close()  # closing twice is harmless
+    with pytest.raises(RuntimeError, match="closed"):
+        client.health()
+
+
+def test_a_closed_async_client_refuses_to_send() -> None:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": "ok", "profiles": []})
+
+    async def run() -> None:
+        client = AsyncClient(transport=httpx.MockTransport(handler))
+        async with client:
+            assert (await client.health()).status == "ok"
+        await client.health()
+
+    with pytest.raises(RuntimeError, match="closed"):
+        asyncio.run(run())
 
 
 def test_default_timeout_is_short() -> None:
