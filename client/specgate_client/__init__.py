@@ -38,6 +38,7 @@ from specgate_client._models import (
 from specgate_client._version import __version__
 
 __all__ = [
+    "__version__",
     "APIError",
     "AsyncClient",
     "CapabilitiesResult",
@@ -62,5 +63,4 @@ __all__ = [
     "Summary",
     "TransportError",
     "ValidationReport",
-    "__version__",
 ]

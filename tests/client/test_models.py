@@ -46,10 +46,3 @@ def test_client_ignores_members_a_newer_server_adds() -> None:
         {"rule": "R", "severity": "error", "path": "", "message": "m", "remediation": "new field"}
     )
     assert finding.rule == "R"
-
-
-def test_exported_names_are_sorted_and_public() -> None:
-    names = specgate_client.__all__
-    assert list(names) == sorted(names, key=str.lower) or list(names) == sorted(names)
-    for name in names:
-        assert hasattr(specgate_client, name)

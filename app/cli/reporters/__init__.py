@@ -18,8 +18,8 @@ REPORTER_BY_NAME: dict[str, type[Reporter]] = {
 __all__ = [
     "JsonReporter",
     "JunitReporter",
-    "REPORTER_BY_NAME",
     "Reporter",
+    "REPORTER_BY_NAME",
     "ReportOptions",
     "SarifReporter",
     "TextReporter",
