@@ -23,6 +23,10 @@ _TOKEN = re.compile(
 )
 
 
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+"""An array index as RFC 6901 spells it: ASCII digits, no leading zero (str.isdigit() would take "01" and "¹")."""
+
+
 class _Malformed(Exception):
     """The text is not the JSON the loader accepted (it cannot happen for a loaded document)."""
 
@@ -133,7 +137,7 @@ def offset(raw: bytes, pointer: str) -> int | None:
             opener = scanner.byte(start)
             if opener == b"{":
                 found = _member(scanner, token)
-            elif opener == b"[" and token.isdigit():
+            elif opener == b"[" and _INDEX.fullmatch(token):
                 found = _element(scanner, int(token))
             else:
                 found = None
