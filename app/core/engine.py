@@ -10,6 +10,7 @@ from app.core.loader import Document, load
 from app.core.normalize import go_clean
 from app.core.profiles import get_profile, profile_names
 from app.core.profiles.base import CheckOptions, Lifecycle, Profile
+from app.core.rules import construct
 from app.models import (
     CapabilitiesResult,
     CapabilityTable,
@@ -36,15 +37,11 @@ def _options(
 
 def summarize(findings: list[Finding]) -> Summary:
     """Count findings by severity."""
-    errors = warnings = infos = 0
-    for f in findings:
-        if f.severity == "error":
-            errors += 1
-        elif f.severity == "warning":
-            warnings += 1
-        else:
-            infos += 1
-    return Summary.model_construct(errors=errors, warnings=warnings, infos=infos)
+    severities = [f.severity for f in findings]
+    errors = severities.count("error")
+    warnings = severities.count("warning")
+    infos = len(severities) - errors - warnings
+    return construct(Summary, {"errors": errors, "warnings": warnings, "infos": infos})
 
 
 INTERNAL_RULE = RuleInfo(
@@ -76,13 +73,16 @@ def judge(doc: Document, prof: Profile, options: CheckOptions) -> ValidationRepo
         ]
         sandbox = SandboxInfo()
     summary = summarize(findings)
-    return ValidationReport.model_construct(
-        valid=summary.errors == 0,
-        profile=prof.name,
-        platform=options.platform,
-        findings=findings,
-        summary=summary,
-        sandbox=sandbox,
+    return construct(
+        ValidationReport,
+        {
+            "valid": summary.errors == 0,
+            "profile": prof.name,
+            "platform": options.platform,
+            "findings": findings,
+            "summary": summary,
+            "sandbox": sandbox,
+        },
     )
 
 

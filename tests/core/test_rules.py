@@ -61,3 +61,26 @@ def test_collector_defaults_severity_and_keeps_order() -> None:
 def test_collector_refuses_a_rule_the_catalog_lacks() -> None:
     with pytest.raises(KeyError):
         Findings(CATALOG).add("T-NONE", "", "m")
+
+
+def test_construct_equals_model_construct_for_a_report() -> None:
+    from app.core.rules import construct
+    from app.models import SandboxInfo, Summary, ValidationReport
+
+    findings = [finding("T-ERR", "error", "/a", "m")]
+    values = {
+        "valid": False,
+        "profile": "runsc",
+        "platform": "linux",
+        "findings": findings,
+        "summary": construct(Summary, {"errors": 1, "warnings": 0, "infos": 0}),
+        "sandbox": SandboxInfo(),
+    }
+    fast = construct(ValidationReport, dict(values))
+    slow = ValidationReport.model_construct(**values)
+    assert type(fast) is ValidationReport
+    assert fast == slow
+    assert fast.model_dump(mode="json") == slow.model_dump(mode="json")
+    assert fast.model_dump_json() == slow.model_dump_json()
+    assert fast.model_fields_set == slow.model_fields_set
+    assert ValidationReport.model_validate_json(fast.model_dump_json()) == fast

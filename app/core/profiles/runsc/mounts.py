@@ -274,22 +274,19 @@ def _check_options(m: Mount, fs: str, out: Findings) -> None:
                 f"invalid option {quote(opt)}: a key=value option may contain only one '='",
             )
             continue
-        if opt.split("=", 1)[0] in data_keys:
+        name = opt.partition("=")[0]
+        if name in data_keys:
             continue
+        if not explained:
+            explained = f" on {quote(m.destination)}{_EXPLAINED[data_keys]}"
         # runsc warns about every such option, but an option Linux knows (nodev, relatime, rprivate, mode=0755
         # on a devpts mount...) is what every CRI runtime writes on every mount; only an option no layer
         # knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
-        known_elsewhere = opt.split("=", 1)[0] in LINUX_MOUNT_OPTIONS
-        if not explained:
-            explained = (
-                f" on {quote(m.destination)}: the sentry applies only {_SENTRY_LIST}{_data_hint(data_keys)}; host "
-                "mount flags such as nodev or relatime and propagation options have no effect inside the sandbox"
-            )
         out.add(
             "RUNSC-MOUNT-OPT-UNKNOWN",
             f"/mounts/{m.index}/options/{i}",
             f"ignoring unknown mount option {quote(opt)}{explained}",
-            severity="info" if known_elsewhere else None,
+            severity="info" if name in LINUX_MOUNT_OPTIONS else None,
         )
 
 
@@ -308,3 +305,11 @@ def _data_keys(fs: str) -> frozenset[str]:
 
 def _data_hint(keys: frozenset[str]) -> str:
     return f" and the data options {', '.join(sorted(keys))}" if keys else ""
+
+
+_EXPLAINED = {
+    keys: f": the sentry applies only {_SENTRY_LIST}{_data_hint(keys)}; host mount flags such as nodev or relatime "
+    "and propagation options have no effect inside the sandbox"
+    for keys in (TMPFS_DATA, GOFER_DATA, frozenset())
+}
+"""The end of RUNSC-MOUNT-OPT-UNKNOWN's message, per set of data options: it only depends on the filesystem."""
