@@ -32,3 +32,38 @@ def test_field_reads_as_in_the_whole_document(data: dict[str, Any], model: str, 
 def test_unknown_field_is_refused() -> None:
     with pytest.raises(ValueError):
         decode_field({}, "runsc", "nonsense")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # The document fails the whole-document check (Process is folded), so each container below is judged alone.
+        pytest.param(
+            {"Process": {"args": ["sh"]}, "mounts": [{"destination": "/a"}, None], "annotations": {"a": None}},
+            {"process": {"args": ["sh"]}, "mounts": [{"destination": "/a"}, {}], "annotations": {"a": ""}},
+            id="null-element-and-value-become-zero",
+        ),
+        pytest.param(
+            {"Process": {"env": ["A=1", "B=2"]}, "linux": {"maskedPaths": ["/x", 5, "/y"]}},
+            {"process": {"env": ["A=1", "B=2"]}, "linux": {"maskedPaths": ["/x", "", "/y"]}},
+            id="refused-element-becomes-zero",
+        ),
+        pytest.param(
+            {"Process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1, "soft": 1.0}]}},
+            {"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1}]}},
+            id="fraction-in-slice-of-structs",
+        ),
+        pytest.param(
+            {"Process": {}, "linux": {"sysctl": {"a": "1", "b": "2"}, "uidMappings": [{"containerID": 2**32}]}},
+            {"process": {}, "linux": {"sysctl": {"a": "1", "b": "2"}, "uidMappings": [{}]}},
+            id="integer-out-of-range-in-slice",
+        ),
+        pytest.param(
+            {"Process": {}, "mounts": [{"Destination": "/a"}]},
+            {"process": {}, "mounts": [{"destination": "/a"}]},
+            id="folded-key-inside-slice",
+        ),
+    ],
+)
+def test_containers_inside_a_walked_document(data: dict[str, Any], expected: dict[str, Any]) -> None:
+    assert decode(data, "runsc").spec == expected

@@ -80,6 +80,18 @@ class _Model:
         self.struct_validators = {
             name: jsonschema_rs.Draft4Validator({**schema, "$ref": f"#/definitions/{name}"}) for name in self.fields
         }
+        # And one per slice or map type met, so that a long array or map that needs nothing is taken whole too.
+        self._containers: dict[int, Any] = {}
+
+    def container_validator(self, t: GoType) -> Any:
+        """The compiled check that a slice or map of type `t` needs no work from the walk (built on first use)."""
+        found = self._containers.get(id(t))  # by identity: the model's own types, and hashing a GoType recurses
+        if found is None:
+            found = jsonschema_rs.Draft4Validator(
+                {"definitions": self._schema()["definitions"], **_schema_of(t, nullable=False)}
+            )
+            self._containers[id(t)] = found
+        return found
 
     def _schema(self) -> dict[str, Any]:
         """A JSON Schema that accepts exactly the documents needing no work from the Python walk."""
@@ -258,6 +270,8 @@ class _Walk:
         if kind == "slice" and t.elem is not None:
             if not isinstance(value, list):
                 return self._refuse(value, t, path, owner)
+            if self.model.container_validator(t).is_valid(value):
+                return True, value
             items = []
             for index, item in enumerate(value):
                 ok, decoded = self.value(item, t.elem, (path, index, index, False), owner)
@@ -266,6 +280,8 @@ class _Walk:
         if kind == "map" and t.elem is not None:
             if not isinstance(value, dict):
                 return self._refuse(value, t, path, owner)
+            if self.model.container_validator(t).is_valid(value):
+                return True, value
             entries = {}
             for key, item in value.items():
                 ok, decoded = self.value(item, t.elem, (path, key, key, False), owner)
