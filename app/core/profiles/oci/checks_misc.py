@@ -43,6 +43,18 @@ def check(ctx: Context) -> None:
     _annotations(ctx, ctx.data.get("annotations"))
 
 
+def _all_in_table(options: list[str]) -> bool:
+    """True when every option is in the spec's table (the usual mount: nothing for OCI-MNT-OPTS to say)."""
+    return LINUX_MOUNT_OPTIONS.issuperset(options)
+
+
+def _rooted(destination: str) -> str:
+    """The destination read relative to / and cleaned; a path that is so already (the usual case) as it is."""
+    if destination[:1] == "/" and "//" not in destination and "/." not in destination and destination[-1:] != "/":
+        return destination  # one leading slash, no empty, "." or ".." element, no trailing slash
+    return posixpath.normpath("/" + destination.lstrip("/"))
+
+
 def _is_bind(mount: dict[str, Any]) -> bool:
     options = arr(mount.get("options"))
     return "bind" in options or "rbind" in options
@@ -97,9 +109,10 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                 ptr(*where, "type"),
                 "no filesystem type: set type (e.g. tmpfs, proc) or add the bind option for a bind mount",
             )
-        options = [o for o in arr(mount.get("options")) if isinstance(o, str)]
-        if linuxish:
-            for o_index, option in enumerate(arr(mount.get("options"))):
+        raw_options = arr(mount.get("options"))
+        options = [o for o in raw_options if isinstance(o, str)]
+        if linuxish and not _all_in_table(options):
+            for o_index, option in enumerate(raw_options):
                 if isinstance(option, str) and "=" not in option and option not in LINUX_MOUNT_OPTIONS:
                     ctx.add(
                         "OCI-MNT-OPTS",
@@ -112,7 +125,7 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
     wanted = PLATFORM_FILESYSTEMS.get(ctx.platform)
     if wanted:
         # A relative destination is read relative to / (config.md#configMounts), so 'proc' provides /proc.
-        present = {posixpath.normpath("/" + d.lstrip("/")) for _, d in dests}
+        present = {_rooted(d) for _, d in dests}
         missing = [d for d in wanted if d not in present]
         if missing:
             ctx.add(
@@ -165,11 +178,7 @@ def _order(ctx: Context, dests: list[tuple[int, str]]) -> None:
     windows = ctx.platform == "windows"
     sep = "\\" if windows else "/"
     # Windows paths are case-insensitive and take '/' as a separator too.
-    norm = [
-        (i, d.replace("/", sep).rstrip(sep).lower() if windows else posixpath.normpath("/" + d.lstrip("/")))
-        for i, d in dests
-        if d
-    ]
+    norm = [(i, d.replace("/", sep).rstrip(sep).lower() if windows else _rooted(d)) for i, d in dests if d]
     later: dict[str, int] = {}
     hidden: list[tuple[int, int, str]] = []
     for i, path in reversed(norm):
