@@ -51,6 +51,14 @@ class GoDecoded:
     renamed: dict[str, str] = field(default_factory=dict)
     """Canonical pointer -> submitted pointer, for members whose key differed from the json name."""
 
+    def restates_refusal(self, pointer: str) -> bool:
+        """True when `pointer` (submitted document) is at or below a value the decoder refused.
+
+        Go's Unmarshal fails on such a value, so the runtime never validates further; what a rule would say
+        about the zero value left in its place (`"process": 5` has no args) only restates that refusal.
+        """
+        return any(pointer == m.pointer or pointer.startswith(m.pointer + "/") for m in self.type_errors)
+
     def origin(self, pointer: str) -> str:
         """Translate a pointer into the canonical view back into the submitted document."""
         if not self.renamed:

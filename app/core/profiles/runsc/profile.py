@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from app.core import capabilities as caps_mod, cri
-from app.core.gospec import GoDecoded, decode, decode_field, go_view
+from app.core.gospec import decode, decode_field, go_view
 from app.core.loader import Document
 from app.core.normalize import absolutize
 from app.core.pointer import ptr, split
@@ -75,7 +75,7 @@ class RunscProfile(Profile):
             return out.items
         for rule, severity, path, message in rules.entries:
             path = decoded.origin(path)
-            if not _follows_from_refusal(path, decoded):
+            if not decoded.restates_refusal(path):
                 out.add(rule, path, message, severity=severity)
         return out.items
 
@@ -168,8 +168,3 @@ def _member(data: dict[str, Any], index: int, key: str) -> str | None:
         if isinstance(value, str):
             return value
     return None
-
-
-def _follows_from_refusal(path: str, decoded: GoDecoded) -> bool:
-    """True when a finding is at or below a value Go's decoder refused: it would only restate that refusal."""
-    return any(path == m.pointer or path.startswith(m.pointer + "/") for m in decoded.type_errors)

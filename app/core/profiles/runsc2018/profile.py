@@ -12,7 +12,7 @@ import copy
 from typing import Any, ClassVar
 
 from app.core import capabilities as caps_mod
-from app.core.gospec import GoDecoded, decode, go_view
+from app.core.gospec import decode, go_view
 from app.core.loader import Document
 from app.core.normalize import absolutize
 from app.core.pointer import split
@@ -61,7 +61,7 @@ class Runsc2018Profile(Profile):
         spec = decoded.spec
         for issue in (*validate_spec(spec), *capability_issues(spec)):
             path = decoded.origin(issue.path)
-            if not _follows_from_refusal(path, decoded):
+            if not decoded.restates_refusal(path):
                 findings.add(issue.rule, path, issue.message)
         return findings.items
 
@@ -107,12 +107,3 @@ def _replace(doc: dict[str, Any], pointer: str, value: Any) -> None:
 def _members(data: dict[str, Any], name: str) -> dict[str, Any]:
     """Only the top-level members Go could match to field `name`: decoding them alone is much cheaper."""
     return {key: value for key, value in data.items() if key.casefold() == name}
-
-
-def _follows_from_refusal(path: str, decoded: GoDecoded) -> bool:
-    """True when an issue is at or below a value the decoder refused: it only restates that refusal.
-
-    Go's Unmarshal fails on such a value, so ValidateSpec never runs; what it would have said about the
-    zero value left in its place (`"process": 5` has no args, a refused destination is "") is noise.
-    """
-    return any(path == mismatch.pointer or path.startswith(mismatch.pointer + "/") for mismatch in decoded.type_errors)
