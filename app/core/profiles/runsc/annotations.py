@@ -70,28 +70,79 @@ def check_cri(notes: dict[str, str], out: Findings) -> None:
 # --- rootfs tar ---------------------------------------------------------------------------------------
 
 
-def check_rootfs_tar(spec: dict[str, Any], notes: dict[str, str], out: Findings) -> None:
-    """RUNSC-ROOTFS-TAR-DISABLED / -READONLY: RootfsTarUpperPath resolves to a non-empty path."""
+def container_name(notes: dict[str, str]) -> str:
+    """ContainerName: containerd's container-name annotation after dev.gvisor.container-name-remap.* is applied.
+
+    Only a name that is set is remapped; each remap value is split by strings.SplitN(value, "=", 2) and the
+    first one (in Go's map order) whose <from> is the name gives the new name, which may be empty. Remaps that
+    disagree are reported by check_other (RUNSC-ANNOT-REMAP); here the first in document order wins.
+    """
     name = notes.get(cri.CONTAINERD_CONTAINER_NAME, "")
-    # With a CRI container name only the per-container key counts; the base key is ignored.
-    key = f"{TAR_UPPER}.{name}" if name else TAR_UPPER
-    path = notes.get(key, "")
-    if not path:
-        return
-    out.add(
-        "RUNSC-ROOTFS-TAR-DISABLED",
-        _at(key),
-        "rootfs tar annotation is disabled, use --allow-rootfs-tar-annotation to enable it: remove the "
-        "annotation or have the node's runsc configured with that flag",
-    )
-    root = obj(spec, "root")
-    if root is not None and root.get("readonly") is True:
+    if not name:
+        return name
+    for key, mapping in notes.items():
+        if key.startswith(REMAP_PREFIX):
+            before, sep, after = mapping.partition("=")
+            if sep and before == name:
+                return after
+    return name
+
+
+def rootfs_tar_key(notes: dict[str, str]) -> str | None:
+    """RootfsTarUpperPath: the annotation key runsc reads the rootfs upper tar path from, or None.
+
+    With a container name (after remapping) only dev.gvisor.tar.rootfs.upper.<name> counts. Without one, a CRI
+    multi-container spec (container type sandbox or container) reads nothing: the plain key is for
+    single-container use only. Otherwise (no container type, or one runsc does not know) the plain key counts.
+    """
+    if not notes:
+        return None
+    name = container_name(notes)
+    if name:
+        return f"{TAR_UPPER}.{name}"
+    kind, _ = container_type(notes)
+    if kind in (cri.TYPE_SANDBOX, cri.TYPE_CONTAINER):
+        return None
+    return TAR_UPPER
+
+
+def check_rootfs_tar(spec: dict[str, Any], notes: dict[str, str], out: Findings) -> None:
+    """RUNSC-ROOTFS-TAR-DISABLED / -READONLY: RootfsTarUpperPath resolves to a non-empty path; -UNUSED otherwise."""
+    key = rootfs_tar_key(notes)
+    path = notes.get(key, "") if key is not None else ""
+    if path:
+        assert key is not None
         out.add(
-            "RUNSC-ROOTFS-TAR-READONLY",
-            ptr("root", "readonly"),
-            f"rootfs tar upper path is set (annotation {key!r}) but rootfs is readonly: drop the annotation "
-            "or make the root writable",
+            "RUNSC-ROOTFS-TAR-DISABLED",
+            _at(key),
+            "rootfs tar annotation is disabled, use --allow-rootfs-tar-annotation to enable it: remove the "
+            "annotation or have the node's runsc configured with that flag",
         )
+        root = obj(spec, "root")
+        if root is not None and root.get("readonly") is True:
+            out.add(
+                "RUNSC-ROOTFS-TAR-READONLY",
+                ptr("root", "readonly"),
+                f"rootfs tar upper path is set (annotation {key!r}) but rootfs is readonly: drop the annotation "
+                "or make the root writable",
+            )
+    for other in notes:
+        if other != key and other.startswith(TAR_UPPER) and (other == TAR_UPPER or other[len(TAR_UPPER)] == "."):
+            out.add("RUNSC-ROOTFS-TAR-UNUSED", _at(other), _unused_tar(other, key, notes))
+
+
+def _unused_tar(other: str, key: str | None, notes: dict[str, str]) -> str:
+    if key is None:
+        kind, kind_key = container_type(notes)
+        why = (
+            f"this is a CRI multi-container spec ({kind_key}={quote(kind or '')}) without a container name, where "
+            "runsc reads no rootfs tar annotation at all"
+        )
+    elif key == TAR_UPPER:
+        why = f"the spec has no {cri.CONTAINERD_CONTAINER_NAME} annotation, so runsc reads only {quote(TAR_UPPER)}"
+    else:
+        why = f"the container's name (after any dev.gvisor.container-name-remap) selects {quote(key)}"
+    return f"annotation {quote(other)} is never read: {why} (RootfsTarUpperPath)"
 
 
 # --- flags and bundles (FixConfig) --------------------------------------------------------------------
@@ -277,15 +328,30 @@ def check_other(notes: dict[str, str], out: Findings) -> None:
             )
     # ContainerName reads the remaps only when io.kubernetes.cri.container-name is set, and splits each with
     # strings.SplitN(value, "=", 2): only a value without any '=' is malformed ("a=b=c" maps a to "b=c").
-    if not notes.get(cri.CONTAINERD_CONTAINER_NAME, ""):
+    name = notes.get(cri.CONTAINERD_CONTAINER_NAME, "")
+    if not name:
         return
+    chosen: tuple[str, str] | None = None
     for key, value in notes.items():
-        if key.startswith(REMAP_PREFIX) and "=" not in value:
+        if not key.startswith(REMAP_PREFIX):
+            continue
+        before, sep, after = value.partition("=")
+        if not sep:
             out.add(
                 "RUNSC-ANNOT-REMAP",
                 _at(key),
                 f"Invalid annotation {quote(key)}={quote(value)}: expected <from>=<to>; the remap is ignored",
             )
+        elif before == name:
+            if chosen is not None and chosen[1] != after:
+                out.add(
+                    "RUNSC-ANNOT-REMAP",
+                    _at(key),
+                    f"annotations {quote(chosen[0])} and {quote(key)} both remap container {quote(name)}, to "
+                    f"{quote(chosen[1])} and {quote(after)}: ContainerName takes the first one in Go's random map "
+                    "order, so the name changes from run to run; keep one",
+                )
+            chosen = chosen or (key, after)
 
 
 # --- seccomp RuntimeDefault (fixSpec) -----------------------------------------------------------------

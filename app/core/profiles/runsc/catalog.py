@@ -98,6 +98,13 @@ RULES: tuple[Rule, ...] = (
         f"{_SPECUTILS} ValidateSpec",
     ),
     Rule(
+        "RUNSC-ROOTFS-TAR-UNUSED",
+        "info",
+        "A rootfs tar annotation RootfsTarUpperPath does not read for this container (another container's name, "
+        "or the plain key in a CRI multi-container spec) has no effect.",
+        f"{_SPECUTILS} RootfsTarUpperPath, ContainerName; {_CRI} SpecContainerType",
+    ),
+    Rule(
         "RUNSC-CONTAINER-TYPE",
         "error",
         "The CRI container-type annotation must be sandbox or container.",
@@ -180,7 +187,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "RUNSC-ANNOT-REMAP",
         "warning",
-        "dev.gvisor.container-name-remap.<id> must be from=to (else ignored).",
+        "dev.gvisor.container-name-remap.<id> must be from=to (else ignored), one remap per name.",
         f"{_SPECUTILS} ContainerName",
     ),
     # D. Capabilities, process, rlimits, env.
@@ -469,6 +476,13 @@ RULES: tuple[Rule, ...] = (
         "error",
         "dev.gvisor.spec.mount.<name>.<field> hints must be well-formed and name distinct sources.",
         f"{_HINTS} NewPodMountHints",
+    ),
+    Rule(
+        "RUNSC-MOUNT-SHARED-COMPAT",
+        "error",
+        "A mount of a shared (tmpfs, share container or pod) hint's source may not be less restrictive than the "
+        "hint: no rw under ro, exec under noexec, atime under noatime, suid under nosuid.",
+        f"{_HINTS} MountHint.checkCompatible; {_VFS} mountSharedSubmount",
     ),
     Rule(
         "RUNSC-ROOTFS-HINT",

@@ -15,6 +15,8 @@ DIRECTFS_VALUES = ("default", "off")
 ROOTFS_TYPES = ("erofs", "bind")
 INVALID_OPTIONS = ("shared", "rshared")
 """specutils invalidOptions: a sandbox must not propagate mounts to the host."""
+RESTRICTIONS = (("ro", "read-write"), ("noexec", "exec"), ("noatime", "atime"), ("nosuid", "suid"))
+"""The options mountHint.checkCompatible compares, with what their absence allows (runsc/boot/mount_hints.go)."""
 
 
 @dataclass(slots=True)
@@ -32,6 +34,25 @@ class MountHint:
     @property
     def complete(self) -> bool:
         return bool(self.source and self.type and self.share)
+
+    @property
+    def shares_mount(self) -> bool:
+        """ShouldShareMount: a tmpfs hint shared by the container or the pod gets one master mount in the sandbox."""
+        return self.type == "tmpfs" and self.share in ("container", "pod")
+
+    def incompatibilities(self, options: list[str]) -> list[str]:
+        """checkCompatible: why a replica with these options may not bind the master, in runsc's order.
+
+        A replica may be as restrictive as the master or more, never less. ParseMountOptions only ever sets a
+        restriction (a later "rw" does not undo an earlier "ro"), so the test is presence.
+        """
+        return [
+            f"cannot mount {loose} enabled shared mount because master is {strict}"
+            if strict != "ro"
+            else "cannot mount read-write shared mount because master is read-only"
+            for strict, loose in RESTRICTIONS
+            if strict in self.options and strict not in options
+        ]
 
 
 def _field_error(hint: MountHint, key: str, value: str) -> str | None:

@@ -6,7 +6,8 @@ from typing import Any
 
 from app.core.normalize import go_clean
 from app.core.pointer import ptr
-from app.core.profiles.runsc.hints import MountHint, hint_for_source
+from app.core.profiles.runsc.annotations import MOUNT_HINT_PREFIX
+from app.core.profiles.runsc.hints import RESTRICTIONS, MountHint, hint_for_source
 from app.core.profiles.runsc.view import arr, quote
 from app.core.rules import Findings
 
@@ -112,16 +113,64 @@ def read_mounts(spec: Any) -> list[Mount]:
 
 def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
     """Fill in category, gofer and reasons (runsc-mounts.md section 1 and 3)."""
+    _classify_kind(mount, hints)
+    if hints and mount.category != "invalid":
+        hint = shared_hint(mount, hints)
+        problems = hint.incompatibilities(mount.options) if hint is not None else []
+        if hint is not None and problems:
+            mount.category = "invalid"
+            mount.reasons.append(
+                f"mount hint {quote(hint.name)} makes it a replica of a shared mount, and "
+                f"{'; '.join(problems)}: container start fails (mountHint.checkCompatible)"
+            )
+    return mount
+
+
+def shared_hint(mount: Mount, hints: dict[str, MountHint]) -> MountHint | None:
+    """The hint that makes this mount a replica of a shared master (FindMount, then ShouldShareMount)."""
+    if not mount.source:
+        return None
+    hint = hint_for_source(hints, mount.source)
+    return hint if hint is not None and hint.shares_mount else None
+
+
+def check_shared(mounts: list[Mount], hints: dict[str, MountHint], out: Findings) -> None:
+    """RUNSC-MOUNT-SHARED-COMPAT: mountSharedSubmount's checkCompatible, for every replica of a shared mount."""
+    if not hints:
+        return  # the usual spec: no pod mount hints, nothing is shared
+    for m in mounts:
+        if not m.is_object or not m.destination.startswith("/"):
+            continue
+        hint = shared_hint(m, hints)
+        if hint is None:
+            continue
+        problems = hint.incompatibilities(m.options)
+        if not problems:
+            continue
+        key = hint.keys.get("options", f"{MOUNT_HINT_PREFIX}{hint.name}.options")
+        missing = [o for o, _ in RESTRICTIONS if o in hint.options and o not in m.options]
+        out.add(
+            "RUNSC-MOUNT-SHARED-COMPAT",
+            ptr("mounts", m.index),
+            f"mount shared mount {quote(hint.name)} to {quote(m.destination)}: {'; '.join(problems)}. Mount hint "
+            f"{quote(hint.name)} ({key}={quote(','.join(hint.options))}) shares source {quote(hint.source)} in the "
+            f"pod, and a mount of it may be more restrictive than the hint, never less: add "
+            f"{', '.join(quote(o) for o in missing)} to this mount's options or remove "
+            f"{'it' if len(missing) == 1 else 'them'} from the hint",
+        )
+
+
+def _classify_kind(mount: Mount, hints: dict[str, MountHint] | None) -> None:
     reasons = mount.reasons
     mount.gofer = mount.is_object and mount.gofer_mount
     if not mount.is_object:
         mount.category = "invalid"
         reasons.append("the entry is not a JSON object, so Go's decoder rejects the spec")
-        return mount
+        return
     if not mount.destination.startswith("/"):
         mount.category = "invalid"
         reasons.append(f"destination {quote(mount.destination)} is not absolute, so ValidateSpec rejects the spec")
-        return mount
+        return
     if mount.type != "bind" and mount.bind:
         reasons.append(
             f"options contain {_bind_option(mount)}, so runsc treats it as a bind mount (type {quote(mount.type)} "
@@ -131,7 +180,7 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
     if mount.gofer_mount and mount.sentry_type != "bind":
         mount.category = "invalid"
         reasons.append(_RETYPE_MISMATCH.format(dest=dest, fs=mount.sentry_type))
-        return mount
+        return
     if mount.gofer_mount:
         bad = [o for o in mount.options if o in INVALID_GOFER_OPTIONS]
         if bad:
@@ -140,7 +189,7 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
                 f"it is a gofer mount with option {quote(bad[0])}; ValidateSpec rejects shared propagation "
                 "on gofer mounts"
             )
-            return mount
+            return
         mount.category = "gofer"
         reasons.append("a bind mount with a source: the gofer serves the host path over lisafs (IsGoferMount)")
         if dest == "/dev":
@@ -148,19 +197,19 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
         hint = hint_for_source(hints or {}, mount.source)
         if hint is not None:
             reasons.append(_hint_reason(hint))
-        return mount
+        return
     if mount.sentry_type == "bind":
         mount.category = "invalid"
         reasons.append("a bind mount with an empty source: the sentry finds no gofer connection and start fails")
-        return mount
+        return
     if dest in RETYPED:
         mount.category = "sentry"
         reasons.append(f"{dest} is retyped to the sentry {RETYPED[dest]} filesystem, whatever its type says")
-        return mount
+        return
     if mount.type == "erofs":
         mount.category = "erofs"
         reasons.append("type erofs: the gofer opens the source image file and the sentry mounts it read-only")
-        return mount
+        return
     if mount.type in SENTRY_TYPES:
         mount.category = "sentry"
         if mount.type == "none":
@@ -172,10 +221,10 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
             )
         else:
             reasons.append(f"type {mount.type} is created inside the sentry; nothing is read from the host")
-        return mount
+        return
     mount.category = "skipped"
     reasons.append(f"ignoring unknown filesystem type {quote(mount.type)}: runsc skips this mount with a warning")
-    return mount
+    return
 
 
 _RETYPE_MISMATCH = (

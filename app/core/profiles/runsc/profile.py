@@ -140,7 +140,7 @@ def run_rules(spec: dict[str, Any], out: Findings) -> None:
     notes_mod.check_bundles(notes, out)
     conf = notes_mod.check_flags(notes, out)
     notes_mod.check_other(notes, out)
-    pod_mount_hints(notes, out)
+    hints = pod_mount_hints(notes, out)
     rootfs = rootfs_hint(notes, out)
     # D. Process.
     checks_process.check_capabilities(spec, out)
@@ -158,6 +158,7 @@ def run_rules(spec: dict[str, Any], out: Findings) -> None:
     checks_linux.check_hooks(spec, (rootfs or {}).get("type", ""), out)
     # G. Mounts inside the sentry.
     mounts_mod.check_boot(mounts, out)
+    mounts_mod.check_shared(mounts, hints, out)
 
 
 def _member(data: dict[str, Any], index: int, key: str) -> str | None:
