@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,3 +28,30 @@ class Settings(BaseSettings):
     )
     docs: bool = Field(default=True, description="Serve /docs, /redoc and /openapi.json.")
     warm_up: bool = Field(default=True, description="Judge a small document with every profile at startup.")
+
+    # deploy: TLS of `specgate serve` (HTTPS, mutual TLS, certificate rotation); other listeners reuse these files.
+    tls_cert: Path | None = Field(
+        default=None,
+        description="PEM certificate chain (leaf first) to serve HTTPS with; needs tls_key. Unset: plain HTTP.",
+    )
+    tls_key: Path | None = Field(default=None, description="PEM private key of tls_cert.")
+    tls_client_ca: Path | None = Field(
+        default=None,
+        description="PEM CA bundle: when set, clients must present a certificate signed by it (mutual TLS).",
+    )
+    tls_reload_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How often the TLS files are checked for a renewed certificate, which new connections then get "
+        "without a restart (0: read once at start).",
+    )
+
+    @model_validator(mode="after")
+    def _tls_files_come_together(self) -> Self:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError(
+                "tls_cert and tls_key (SPECGATE_TLS_CERT, SPECGATE_TLS_KEY) are set together or not at all"
+            )
+        if self.tls_client_ca is not None and self.tls_cert is None:
+            raise ValueError("tls_client_ca (mutual TLS) needs tls_cert and tls_key: clients verify the server first")
+        return self

@@ -15,6 +15,7 @@ from app.cli.inspect_commands import capabilities, classify_mounts, normalize, r
 from app.cli.options import profile_option, server_options
 from app.cli.progress import wanted
 from app.cli.reporters import REPORTER_BY_NAME
+from app.cli.serving import serve_settings, tls_options, tls_server_options
 from app.cli.sources import discover
 
 
@@ -135,11 +136,33 @@ def validate(
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--log-level", default="info", show_default=True, help="uvicorn log level.")
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str, port: int, workers: int, log_level: str, reload: bool) -> None:
-    """Serve the HTTP API (uvicorn app.main:app)."""
+@tls_options
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    reload: bool,
+    tls_cert: str | None,
+    tls_key: str | None,
+    tls_client_ca: str | None,
+) -> None:
+    """Serve the HTTP API (uvicorn app.main:app); HTTPS with --tls-cert and --tls-key.
+
+    Settings come from SPECGATE_* environment variables; the options given here take precedence.
+    """
     import uvicorn  # the web stack is only loaded by the command that needs it
 
-    uvicorn.run("app.main:app", host=host, port=port, workers=workers, log_level=log_level, reload=reload)
+    settings = serve_settings(tls_cert=tls_cert, tls_key=tls_key, tls_client_ca=tls_client_ca)
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        reload=reload,
+        **tls_server_options(settings),
+    )
 
 
 for command in (normalize, capabilities, classify_mounts, rules):
