@@ -8,6 +8,7 @@ from typing import Any
 from app.core import cri
 from app.core.pointer import ptr
 from app.core.profiles.runsc import flags
+from app.core.profiles.runsc.tables import tables
 from app.core.profiles.runsc.view import obj, quote
 from app.core.rules import Findings
 
@@ -18,7 +19,24 @@ REMAP_PREFIX = "dev.gvisor.container-name-remap."
 TAR_UPPER = "dev.gvisor.tar.rootfs.upper"
 MOUNT_HINT_PREFIX = "dev.gvisor.spec.mount."
 ROOTFS_HINT_PREFIX = "dev.gvisor.spec.rootfs."
-BOOL_ANNOTATIONS = ("dev.gvisor.internal.tpuproxy", "dev.gvisor.internal.nvproxy")
+CHECKPOINT_PREFIX = "dev.gvisor.internal.checkpoint."
+FS_CHECKPOINT_PREFIX = "dev.gvisor.internal.fscheckpoint."
+BOOL_ANNOTATIONS = (
+    # specutils.go TPUProxyEnabled, nvidia.go NVProxyEnabled.
+    "dev.gvisor.internal.tpuproxy",
+    "dev.gvisor.internal.nvproxy",
+    # runsc/boot/restore.go (checkpoint.*) and runsc/boot/fscheckpoint.go (fscheckpoint.*).
+    *(
+        CHECKPOINT_PREFIX + k
+        for k in ("resume", "direct", "exclude-committed-zero-pages", "cuda-checkpoint-sequential", "enable")
+    ),  # fmt: skip
+    *(FS_CHECKPOINT_PREFIX + k for k in ("enable", "resume", "direct")),
+)
+"""Annotations read with specutils.AnnotationToBool: strconv.ParseBool, a value that does not parse is false."""
+CHECKPOINT_COMPRESSION = CHECKPOINT_PREFIX + "compression"
+COMPRESSIONS = ("", "none", "flate-best-speed")
+"""statefile.CompressionLevelFromString."""
+CPU_FEATURES = "dev.gvisor.internal.cpufeatures"
 SECCOMP_RUNTIME_DEFAULT = "RuntimeDefault"
 
 
@@ -323,9 +341,22 @@ def check_other(notes: dict[str, str], out: Findings) -> None:
             out.add(
                 "RUNSC-ANNOT-BOOL",
                 _at(key),
-                f"annotation {quote(key)}={quote(value)} is not a boolean (strconv.ParseBool), so runsc treats it "
-                "as false: use true or false",
+                f"Failed to parse annotation {quote(key)}={quote(value)} as a bool: strconv.ParseBool: parsing "
+                f"{quote(value)}: invalid syntax, so runsc treats it as false: use true or false (also accepted: "
+                "1, t, T, TRUE, True, 0, f, F, FALSE, False)",
             )
+    compression = notes.get(CHECKPOINT_COMPRESSION)
+    if compression is not None and compression not in COMPRESSIONS:
+        out.add(
+            "RUNSC-ANNOT-BOOL",
+            _at(CHECKPOINT_COMPRESSION),
+            f"annotation {quote(CHECKPOINT_COMPRESSION)}={quote(compression)} is not a compression level "
+            "(statefile.CompressionLevelFromString): a checkpoint the workload triggers fails; use none or "
+            "flate-best-speed",
+        )
+    features = notes.get(CPU_FEATURES)
+    if features is not None:
+        _check_cpu_features(features, out)
     # ContainerName reads the remaps only when io.kubernetes.cri.container-name is set, and splits each with
     # strings.SplitN(value, "=", 2): only a value without any '=' is malformed ("a=b=c" maps a to "b=c").
     name = notes.get(cri.CONTAINERD_CONTAINER_NAME, "")
@@ -352,6 +383,33 @@ def check_other(notes: dict[str, str], out: Findings) -> None:
                     "order, so the name changes from run to run; keep one",
                 )
             chosen = chosen or (key, after)
+
+
+def _check_cpu_features(value: str, out: Findings) -> None:
+    """RUNSC-ANNOT-CPUFEATURES: boot.New reads dev.gvisor.internal.cpufeatures with cpuid.FeatureFromString.
+
+    Each non-empty comma-separated name (not trimmed) must be a feature name of the host's architecture; then the
+    host's feature set is intersected with them, which arm64 does not support at all.
+    """
+    known = tables().cpufeatures
+    for name in value.split(","):
+        if name and name not in known["amd64"]:
+            also = " (an arm64 feature name; on amd64 hosts it is unknown)" if name in known["arm64"] else ""
+            out.add(
+                "RUNSC-ANNOT-CPUFEATURES",
+                _at(CPU_FEATURES),
+                f"annotation {CPU_FEATURES} contains unknown feature {name}{also}: the sandbox does not start; use "
+                "the names of /proc/cpuinfo's flags as gVisor spells them (e.g. sse4_2, avx2), comma-separated "
+                "without spaces",
+            )
+            return
+    out.add(
+        "RUNSC-ANNOT-CPUFEATURES",
+        _at(CPU_FEATURES),
+        f"annotation {CPU_FEATURES} limits the CPU features applications see to the listed ones on amd64 hosts; "
+        "on arm64 hosts the sandbox does not start (FeatureSet intersection is not supported on ARM64)",
+        severity="info",
+    )
 
 
 # --- seccomp RuntimeDefault (fixSpec) -----------------------------------------------------------------

@@ -181,8 +181,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "RUNSC-ANNOT-BOOL",
         "warning",
-        "Boolean dev.gvisor annotations parse with strconv.ParseBool; bad values read as false.",
-        f"{_SPECUTILS} (annotation helpers)",
+        "Boolean dev.gvisor annotations (tpuproxy, nvproxy, checkpoint.* and fscheckpoint.* switches) parse with "
+        "strconv.ParseBool; bad values read as false. checkpoint.compression must be none or flate-best-speed.",
+        f"{_SPECUTILS} AnnotationToBool; runsc/boot/restore.go, fscheckpoint.go",
+    ),
+    Rule(
+        "RUNSC-ANNOT-CPUFEATURES",
+        "error",
+        "dev.gvisor.internal.cpufeatures must list CPU feature names gVisor knows (amd64); arm64 refuses it.",
+        f"{_LOADER} New; pkg/cpuid FeatureFromString, FeatureSet.Intersect",
     ),
     Rule(
         "RUNSC-ANNOT-REMAP",
@@ -284,13 +291,18 @@ RULES: tuple[Rule, ...] = (
         "Only SCMP_CMP_EQ/NE/GT/GE/LT/LE/MASKED_EQ are supported.",
         f"{_SECCOMP} convertRule",
     ),
-    Rule("RUNSC-SECCOMP-ARGINDEX", "error", "Seccomp argument indexes must be 0 to 5.", f"{_SECCOMP} convertArgs"),
+    Rule(
+        "RUNSC-SECCOMP-ARGINDEX",
+        "error",
+        "Seccomp argument indexes must be 0 to 5 (above 6 is refused, 6 makes runsc panic).",
+        f"{_SECCOMP} convertArgs",
+    ),
     Rule(
         "RUNSC-SECCOMP-NAMES",
         "warning",
-        "Syscall names unknown for the host's architecture are skipped.",
-        f"{_SECCOMP} convertRules",
-        "host",
+        "Syscall names missing from gVisor's syscall table of the host's architecture (amd64, arm64) are skipped "
+        "with a warning; a name no architecture knows is a warning, one runsc skips on some host is info.",
+        f"{_SECCOMP} convertRules, lookupSyscallNo; pkg/sentry/syscalls/linux/linux64.go AMD64, ARM64",
     ),
     Rule(
         "RUNSC-SECCOMP-IGNORED",
@@ -363,15 +375,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "RUNSC-DEVICE-GPU",
         "error",
-        "NVIDIA devices and environment must name allowed GPUs and capabilities.",
-        "runsc/specutils/nvidia.go",
-        "host",
+        "With a NVIDIA hook requesting GPUs, NVIDIA_VISIBLE_DEVICES must be all, none, GPU indexes or GPU-<uuid>s "
+        "and NVIDIA_DRIVER_CAPABILITIES known names within --nvproxy-allowed-driver-capabilities (utility,compute).",
+        f"runsc/specutils/nvidia.go ParseNvidiaVisibleDevices, NVProxyDriverCapsFromEnv; {_CONTAINER} nvproxySetup",
     ),
     Rule(
         "RUNSC-DEVICE-GPU-EROFS",
         "error",
-        "nvidia-container-runtime-hook cannot be used with an EROFS rootfs.",
-        f"{_CONTAINER} createGoferProcess",
+        "GPUs requested through a NVIDIA hook cannot be used with an EROFS rootfs.",
+        f"{_CONTAINER} createGoferProcess; runsc/specutils/nvidia.go GPUFunctionalityRequestedViaHook",
     ),
     Rule(
         "RUNSC-DEVICE-TPU",

@@ -13,14 +13,13 @@ from app.models import Severity
 ROOTFS_PROPAGATION_OK = ("private", "rprivate", "slave", "rslave")
 DEVICE_TYPES = ("b", "c", "u", "p")
 HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")
-NVIDIA_HOOK_SUFFIX = "/nvidia-container-runtime-hook"
-_GO_ATOI = re.compile(r"^[+-]?[0-9]+$")
+_GO_ATOI = re.compile(r"[+-]?[0-9]+")  # fullmatch: strconv.Atoi refuses "1\n", which `$` would let through
 _INT64 = 1 << 63
 
 
 def go_atoi(value: str) -> int | None:
     """strconv.Atoi on a 64-bit platform: the number, or None."""
-    if not _GO_ATOI.match(value):
+    if not _GO_ATOI.fullmatch(value):
         return None
     number = int(value)
     return number if -_INT64 <= number < _INT64 else None
@@ -68,8 +67,13 @@ def check_userns(spec: dict[str, Any], out: Findings) -> None:
     )
 
 
-def check_sysctl(spec: dict[str, Any], out: Findings) -> None:
-    """RUNSC-SYSCTL-NROPEN, RUNSC-SYSCTL-IPV6 (errors) and RUNSC-SYSCTL-OTHER (info)."""
+def check_sysctl(spec: dict[str, Any], out: Findings, *, root_container: bool = True) -> None:
+    """RUNSC-SYSCTL-NROPEN, RUNSC-SYSCTL-IPV6 (errors) and RUNSC-SYSCTL-OTHER (info).
+
+    Both keys are read from the root container's spec only: fs.nr_open by boot.New (the sandbox's loader) and
+    net.ipv6.conf.all.disable_ipv6 by Sandbox.StartRoot (and restore); a CRI container joining a sandbox
+    (container type "container") has them ignored.
+    """
     sysctl = obj(obj(spec, "linux"), "sysctl")
     if sysctl is None:
         return
@@ -77,7 +81,14 @@ def check_sysctl(spec: dict[str, Any], out: Findings) -> None:
         if not isinstance(value, str):
             continue
         where = ptr("linux", "sysctl", key)
-        if key == "fs.nr_open":
+        if not root_container and key in ("fs.nr_open", "net.ipv6.conf.all.disable_ipv6"):
+            out.add(
+                "RUNSC-SYSCTL-OTHER",
+                where,
+                f"sysctl {key} is ignored for a container joining a sandbox: runsc reads it only from the spec "
+                "that creates the sandbox (the pod's sandbox container)",
+            )
+        elif key == "fs.nr_open":
             number = go_atoi(value)
             if number is None or not 1 <= number <= 2147483647:
                 out.add(
@@ -132,7 +143,7 @@ def check_devices(spec: dict[str, Any], out: Findings) -> None:
 
 
 def check_hooks(spec: dict[str, Any], rootfs_type: str, out: Findings) -> None:
-    """RUNSC-HOOK-PATH, RUNSC-HOOK-SKIP and RUNSC-DEVICE-GPU-EROFS."""
+    """RUNSC-HOOK-PATH and RUNSC-HOOK-SKIP (the NVIDIA hooks are judged by nvidia.check)."""
     hooks = obj(spec, "hooks")
     if hooks is None:
         return
@@ -157,15 +168,8 @@ def check_hooks(spec: dict[str, Any], rootfs_type: str, out: Findings) -> None:
                     "CreateContainer hooks are not executed since container rootfs is not on lisafs (EROFS rootfs)",
                 )
                 continue
-            if kind == "prestart" and erofs and path.endswith(NVIDIA_HOOK_SUFFIX):
-                out.add(
-                    "RUNSC-DEVICE-GPU-EROFS",
-                    ptr("hooks", kind, index, "path"),
-                    "nvidia-container-runtime-hook cannot be used together with non-lisafs backed root mount: drop "
-                    "the EROFS rootfs annotation or use the NVIDIA CDI instead of the legacy hook",
-                )
             severity: Severity | None = "warning" if kind == "poststop" else None
-            if not path:
+            if not path.strip():  # executeHook: strings.TrimSpace(h.Path) == ""
                 out.add(
                     "RUNSC-HOOK-PATH",
                     ptr("hooks", kind, index, "path"),

@@ -85,12 +85,13 @@ def parse_bool(value: str) -> bool | None:
     return None
 
 
-_GO_UINT = re.compile(r"^(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)$")
+# fullmatch, never `$`: `$` also matches before a final newline, which strconv refuses ("5\n" is no number).
+_GO_UINT = re.compile(r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*")
 
 
 def parse_uint(value: str, bits: int = 64) -> int | None:
     """Go's strconv.ParseUint(value, 0, bits): base from the prefix, underscores only between digits."""
-    if not _GO_UINT.match(value):
+    if not _GO_UINT.fullmatch(value):
         return None
     digits = value
     base = 10

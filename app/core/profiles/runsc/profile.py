@@ -19,6 +19,7 @@ from app.core.profiles.runsc import (
     checks_linux,
     checks_process,
     mounts as mounts_mod,
+    nvidia,
     seccomp,
 )
 from app.core.profiles.runsc.catalog import CATALOG
@@ -152,10 +153,12 @@ def run_rules(spec: dict[str, Any], out: Findings) -> None:
     seccomp.check(spec, conf.oci_seccomp, notes_mod.seccomp_runtime_default_key(notes), out)
     # F. Linux.
     checks_linux.check_userns(spec, out)
-    checks_linux.check_sysctl(spec, out)
+    checks_linux.check_sysctl(spec, out, root_container=notes_mod.container_type(notes)[0] != cri.TYPE_CONTAINER)
     checks_linux.check_ignored_linux(spec, out)
     checks_linux.check_devices(spec, out)
-    checks_linux.check_hooks(spec, (rootfs or {}).get("type", ""), out)
+    rootfs_type = (rootfs or {}).get("type", "")
+    checks_linux.check_hooks(spec, rootfs_type, out)
+    nvidia.check(spec, rootfs_type, out)
     # G. Mounts inside the sentry.
     mounts_mod.check_boot(mounts, out)
     mounts_mod.check_shared(mounts, hints, out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.pointer import ptr
+from app.core.profiles.runsc.tables import ARCHES, tables
 from app.core.profiles.runsc.view import arr, obj, quote, text
 from app.core.rules import Findings
 
@@ -19,6 +20,9 @@ OPERATORS = (
     "SCMP_CMP_MASKED_EQ",
 )
 MAX_ARG_INDEX = 5
+ARG_COUNTS = 6
+"""convertArgs: `argCounts := make([]uint, 6)` after refusing only `arg.Index > 6`, so index 6 panics."""
+_TABLES = tables()  # read at import, so the first request does not pay for it
 
 
 def check(spec: dict[str, Any], oci_seccomp: bool, runtime_default_key: str | None, out: Findings) -> None:
@@ -48,6 +52,7 @@ def check(spec: dict[str, Any], oci_seccomp: bool, runtime_default_key: str | No
             continue
         _check_action(text(rule, "action"), ptr("linux", "seccomp", "syscalls", i, "action"), "invalid seccomp rules",
                       out)  # fmt: skip
+        _check_names(rule, i, out)
         for j, arg in enumerate(arr(rule, "args")):
             if not isinstance(arg, dict):
                 continue
@@ -60,11 +65,16 @@ def check(spec: dict[str, Any], oci_seccomp: bool, runtime_default_key: str | No
                 )
             index = arg.get("index")
             if isinstance(index, int) and not isinstance(index, bool) and index > MAX_ARG_INDEX:
+                problem = (
+                    f"invalid seccomp rules: invalid index: {index}"
+                    if index > ARG_COUNTS
+                    else f"runtime error: index out of range [{index}] with length {ARG_COUNTS} (convertArgs only "
+                    f"refuses indexes above {ARG_COUNTS}, so this one makes runsc panic)"
+                )
                 out.add(
                     "RUNSC-SECCOMP-ARGINDEX",
                     ptr("linux", "seccomp", "syscalls", i, "args", j, "index"),
-                    f"invalid seccomp rules: invalid index: {index}; syscall arguments are numbered 0 to "
-                    f"{MAX_ARG_INDEX}",
+                    f"{problem}; syscall arguments are numbered 0 to {MAX_ARG_INDEX}",
                 )
 
 
@@ -75,3 +85,43 @@ def _check_action(action: str, where: str, context: str, out: Findings) -> None:
             where,
             f"{context}: invalid action: {quote(action)}; with oci-seccomp runsc supports only " + ", ".join(ACTIONS),
         )
+
+
+def _check_names(rule: dict[str, Any], i: int, out: Findings) -> None:
+    """RUNSC-SECCOMP-NAMES: convertRules skips (with a warning) each name lookupSyscallNo does not find.
+
+    runsc searches only its native table (amd64 or arm64), so a name either table lacks is skipped on that host.
+    """
+    known = _TABLES.syscalls
+    for j, name in enumerate(arr(rule, "names")):
+        if not isinstance(name, str):
+            continue
+        missing = [arch for arch in ARCHES if name not in known[arch]]
+        if not missing:
+            continue  # the usual name: in both tables
+        where = ptr("linux", "seccomp", "syscalls", i, "names", j)
+        if len(missing) < len(ARCHES):
+            out.add(
+                "RUNSC-SECCOMP-NAMES",
+                where,
+                f"OCI seccomp: ignoring syscall {quote(name)} on {' and '.join(missing)}: gVisor's "
+                f"{' and '.join(missing)} syscall table has no such name, so runsc skips it there (it is known on "
+                f"{' and '.join(a for a in ARCHES if a not in missing)})",
+                severity="info",
+            )
+        elif name in _TABLES.linux_syscalls:
+            out.add(
+                "RUNSC-SECCOMP-NAMES",
+                where,
+                f"OCI seccomp: ignoring syscall {quote(name)}: it is a Linux syscall of another architecture (or "
+                "one gVisor does not implement), absent from gVisor's amd64 and arm64 tables, so runsc skips it",
+                severity="info",
+            )
+        else:
+            out.add(
+                "RUNSC-SECCOMP-NAMES",
+                where,
+                f"OCI seccomp: ignoring syscall {quote(name)}: no architecture has a syscall of that name, so runsc "
+                "skips it and the rule does not cover what you meant; check the spelling (names are lowercase, "
+                "as in syscalls(2))",
+            )
