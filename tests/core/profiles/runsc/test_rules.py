@@ -250,7 +250,8 @@ CASES: list[Any] = [
                   put("process/env", ["NVIDIA_VISIBLE_DEVICES=0,GPU-fef8089b"])],
                  id="gpu-visible-devices"),
     # seccomp.go convertRules: a name lookupSyscallNo does not find is skipped with a warning.
-    pytest.param("RUNSC-SECCOMP-NAMES", [SECCOMP_ON, _seccomp(syscalls=[{"names": ["raed"], "action": "SCMP_ACT_ALLOW"}])],
+    pytest.param("RUNSC-SECCOMP-NAMES",
+                 [SECCOMP_ON, _seccomp(syscalls=[{"names": ["raed"], "action": "SCMP_ACT_ALLOW"}])],
                  "/linux/seccomp/syscalls/0/names/0", "warning",
                  [SECCOMP_ON, _seccomp(syscalls=[{"names": ["read"], "action": "SCMP_ACT_ALLOW"}])],
                  id="seccomp-names"),
