@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install lint typecheck format openapi clean
+.PHONY: serve test install lint typecheck format openapi grpc clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ format: install
 # Rewrite openapi/openapi.json from the app (tests fail when it drifts).
 openapi: install
 	$(BIN)/python -m app.api.openapi_export > openapi/openapi.json
+
+# Regenerate app/grpc/gen/ from proto/specgate/v1/specgate.proto (tests fail when it drifts).
+grpc: install
+	$(BIN)/python -m app.grpc.codegen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
