@@ -55,3 +55,17 @@ class Settings(BaseSettings):
         if self.tls_client_ca is not None and self.tls_cert is None:
             raise ValueError("tls_client_ca (mutual TLS) needs tls_cert and tls_key: clients verify the server first")
         return self
+
+    # gRPC (app/grpc): specgate.v1.Specgate beside HTTP, in the same process.
+    grpc_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Serve gRPC on this port beside HTTP (0: any free port); unset: no gRPC server.",
+    )
+    grpc_host: str = Field(
+        default="127.0.0.1", description="Address the gRPC server binds (`specgate serve` passes its --host)."
+    )
+    grpc_reflection: bool = Field(
+        default=True, description="Offer gRPC server reflection, so grpcurl and IDEs can list and call the service."
+    )

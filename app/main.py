@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import orjson
 from fastapi import FastAPI
@@ -51,15 +51,24 @@ def warm_up() -> list[str]:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    if settings.warm_up:
-        try:
-            app.state.ready_profiles = warm_up()
-        except Exception:
-            # Stay alive but not ready: the readiness probe keeps traffic away and the log says why.
-            logger.exception("warm-up failed; /readyz answers 503")
-    else:
-        app.state.ready_profiles = core.profile_names()
-    yield
+    async with AsyncExitStack() as stack:
+        grpc_server = None
+        if settings.grpc_port is not None:
+            from app.grpc.server import serve_beside_http  # grpc is only loaded when it is served
+
+            grpc_server = await stack.enter_async_context(serve_beside_http(settings))
+            app.state.grpc_port = grpc_server.port
+        if settings.warm_up:
+            try:
+                app.state.ready_profiles = warm_up()
+            except Exception:
+                # Stay alive but not ready: the readiness probe keeps traffic away and the log says why.
+                logger.exception("warm-up failed; /readyz answers 503")
+        else:
+            app.state.ready_profiles = core.profile_names()
+        if grpc_server is not None and app.state.ready_profiles is not None:
+            await grpc_server.ready()
+        yield
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.ready_profiles = None
+    app.state.grpc_port = None
     app.add_middleware(MethodsMiddleware)
     install_exception_handlers(app)
     app.include_router(api_router)

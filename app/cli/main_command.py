@@ -137,6 +137,14 @@ def validate(
 @click.option("--log-level", default="info", show_default=True, help="uvicorn log level.")
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 @tls_options
+@click.option(
+    "--grpc-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Also serve gRPC (specgate.v1.Specgate, health, reflection) on this port, from the same processes. "
+    "Env SPECGATE_GRPC_PORT.",
+)
+@click.option("--grpc-host", default=None, help="Address gRPC listens on (default: --host). Env SPECGATE_GRPC_HOST.")
 def serve(
     host: str,
     port: int,
@@ -146,14 +154,20 @@ def serve(
     tls_cert: str | None,
     tls_key: str | None,
     tls_client_ca: str | None,
+    grpc_port: int | None,
+    grpc_host: str | None,
 ) -> None:
-    """Serve the HTTP API (uvicorn app.main:app); HTTPS with --tls-cert and --tls-key.
+    """Serve the HTTP API (uvicorn app.main:app); HTTPS with --tls-cert and --tls-key; gRPC with --grpc-port.
 
     Settings come from SPECGATE_* environment variables; the options given here take precedence.
     """
     import uvicorn  # the web stack is only loaded by the command that needs it
 
-    settings = serve_settings(tls_cert=tls_cert, tls_key=tls_key, tls_client_ca=tls_client_ca)
+    if grpc_port is not None and grpc_host is None:
+        grpc_host = host
+    settings = serve_settings(
+        tls_cert=tls_cert, tls_key=tls_key, tls_client_ca=tls_client_ca, grpc_port=grpc_port, grpc_host=grpc_host
+    )
     uvicorn.run(
         "app.main:app",
         host=host,

@@ -1,0 +1,202 @@
+"""The specgate.v1.Specgate service: each call runs the same core function as its HTTP route."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+
+import grpc
+from google.rpc import status_pb2
+
+from app import core
+from app.core.errors import SpecgateError
+from app.core.profiles.base import Lifecycle
+from app.grpc import convert, errors
+from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
+
+logger = logging.getLogger("specgate.grpc")
+
+R = TypeVar("R")
+
+DEFAULT_PROFILE = "runsc"
+DEFAULT_PLATFORM = "linux"
+
+
+def _deadline_passed() -> errors.RpcError:
+    message = "the deadline passed before the document was judged"
+    return errors.RpcError(status_pb2.Status(code=grpc.StatusCode.DEADLINE_EXCEEDED.value[0], message=message))
+
+
+def _lifecycle(value: int) -> Lifecycle:
+    name = convert.LIFECYCLE.get(value)
+    if name is None:
+        raise errors.bad_argument("lifecycle", f"unknown value {value}; use LIFECYCLE_CREATE or LIFECYCLE_START")
+    return "start" if name == "start" else "create"
+
+
+class SpecgateService(pb_grpc.SpecgateServicer):
+    """Answers every call from the core; errors become statuses in app.grpc.errors, never UNKNOWN."""
+
+    def __init__(self, *, max_document_bytes: int, inline_bytes: int) -> None:
+        self.max_document_bytes = max_document_bytes
+        self.inline_bytes = inline_bytes
+
+    # The calls.
+
+    async def Validate(  # method names are the proto's (generated servicer)
+        self, request: pb.ValidateRequest, context: grpc.aio.ServicerContext[pb.ValidateRequest, pb.ValidateResponse]
+    ) -> pb.ValidateResponse:
+        """Judge one document."""
+        return await self._answer(context, "Validate", len(request.document), self._validate(request))
+
+    async def ValidateStream(
+        self,
+        request_iterator: AsyncIterator[pb.ValidateStreamRequest],
+        context: grpc.aio.ServicerContext[pb.ValidateStreamRequest, pb.ValidateStreamResponse],
+    ) -> AsyncIterator[pb.ValidateStreamResponse]:
+        """Judge each document of the stream in order; one that cannot be judged gets its error, not the stream."""
+        index = 0
+        async for item in request_iterator:
+            request = item.request
+            try:
+                report = await self._judge(context, len(request.document), self._validate(request))
+            except errors.RpcError as exc:
+                if exc.code is grpc.StatusCode.DEADLINE_EXCEEDED:
+                    await context.abort(exc.code, exc.status.message)
+                yield pb.ValidateStreamResponse(id=item.id, index=index, error=exc.status)
+            except SpecgateError as exc:
+                yield pb.ValidateStreamResponse(id=item.id, index=index, error=errors.from_core(exc).status)
+            except Exception:
+                logger.exception("ValidateStream failed on document %d", index)
+                failure = errors.internal("ValidateStream")
+                await context.abort(failure.code, failure.status.message, failure.trailing_metadata)
+            else:
+                yield pb.ValidateStreamResponse(id=item.id, index=index, report=report)
+            index += 1
+
+    async def Normalize(
+        self,
+        request: pb.NormalizeRequest,
+        context: grpc.aio.ServicerContext[pb.NormalizeRequest, pb.NormalizeResponse],
+    ) -> pb.NormalizeResponse:
+        """Normalize one document against its bundle path."""
+        profile = request.profile or DEFAULT_PROFILE
+
+        def work() -> pb.NormalizeResponse:
+            return convert.normalize_result(core.normalize(request.document, profile=profile, bundle=request.bundle))
+
+        return await self._answer(context, "Normalize", len(request.document), self._sized(request.document, work))
+
+    async def Capabilities(
+        self,
+        request: pb.CapabilitiesRequest,
+        context: grpc.aio.ServicerContext[pb.CapabilitiesRequest, pb.CapabilitiesResponse],
+    ) -> pb.CapabilitiesResponse:
+        """Resolve capability sets to names and masks."""
+        profile = request.profile or DEFAULT_PROFILE
+        raw = request.capabilities
+
+        def work() -> pb.CapabilitiesResponse:
+            try:
+                caps = core.load(raw).data
+            except SpecgateError as exc:
+                raise errors.from_core(exc, "capabilities") from exc
+            try:
+                return convert.capabilities_result(core.capabilities(caps, profile=profile))
+            except SpecgateError as exc:
+                raise errors.from_core(exc, "capabilities") from exc
+
+        return await self._answer(context, "Capabilities", len(raw), self._sized(raw, work, "capabilities"))
+
+    async def ListCapabilities(
+        self,
+        request: pb.ListCapabilitiesRequest,
+        context: grpc.aio.ServicerContext[pb.ListCapabilitiesRequest, pb.ListCapabilitiesResponse],
+    ) -> pb.ListCapabilitiesResponse:
+        """The capability table of a profile."""
+        profile = request.profile or DEFAULT_PROFILE
+        return await self._answer(
+            context, "ListCapabilities", 0, lambda: convert.capability_table(core.capability_table(profile=profile))
+        )
+
+    async def ClassifyMounts(
+        self,
+        request: pb.ClassifyMountsRequest,
+        context: grpc.aio.ServicerContext[pb.ClassifyMountsRequest, pb.ClassifyMountsResponse],
+    ) -> pb.ClassifyMountsResponse:
+        """How the runtime would serve each mount."""
+        profile = request.profile or DEFAULT_PROFILE
+
+        def work() -> pb.ClassifyMountsResponse:
+            return convert.mounts_result(core.classify_mounts(request.document, profile=profile))
+
+        return await self._answer(context, "ClassifyMounts", len(request.document), self._sized(request.document, work))
+
+    async def ListRules(
+        self,
+        request: pb.ListRulesRequest,
+        context: grpc.aio.ServicerContext[pb.ListRulesRequest, pb.ListRulesResponse],
+    ) -> pb.ListRulesResponse:
+        """The rule catalog."""
+        profile = request.profile or None
+        return await self._answer(context, "ListRules", 0, lambda: convert.rules_list(core.rules(profile)))
+
+    # How every call is run.
+
+    def _validate(self, request: pb.ValidateRequest) -> Callable[[], pb.ValidateResponse]:
+        raw = request.document
+        profile = request.profile or DEFAULT_PROFILE
+        platform = request.platform or DEFAULT_PLATFORM
+        lifecycle_value = request.lifecycle
+
+        def work() -> pb.ValidateResponse:
+            lifecycle = _lifecycle(lifecycle_value)
+            report = core.validate(raw, profile=profile, platform=platform, lifecycle=lifecycle)
+            return convert.validation_report(report)
+
+        return self._sized(raw, work)
+
+    def _sized(self, raw: bytes, work: Callable[[], R], field: str = "document") -> Callable[[], R]:
+        """`work`, refused with RESOURCE_EXHAUSTED when `raw` is over the limit shared with HTTP."""
+        limit = self.max_document_bytes
+        if len(raw) <= limit:
+            return work
+
+        def refuse() -> R:
+            raise errors.too_large(field, len(raw), limit)
+
+        return refuse
+
+    async def _judge(self, context: grpc.aio.ServicerContext[Any, Any], size: int, work: Callable[[], R]) -> R:
+        """Run `work` on the event loop when the document is small, else in a thread, within the deadline.
+
+        As over HTTP, a small document is judged faster than a thread hop costs, and a large one would hold
+        the event loop (and so the health service) for too long.
+        """
+        remaining = context.time_remaining()
+        if remaining is not None and remaining <= 0:
+            raise _deadline_passed()
+        if size <= self.inline_bytes:
+            return work()
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(work), timeout=remaining)
+        except TimeoutError:
+            raise _deadline_passed() from None
+
+    async def _answer(
+        self, context: grpc.aio.ServicerContext[Any, Any], operation: str, size: int, work: Callable[[], R]
+    ) -> R:
+        """The answer of `work`, or the call aborted with the status its error maps to."""
+        try:
+            return await self._judge(context, size, work)
+        except errors.RpcError as exc:
+            failure = exc
+        except SpecgateError as exc:
+            failure = errors.from_core(exc)
+        except Exception:
+            logger.exception("%s failed", operation)
+            failure = errors.internal(operation)
+        await context.abort(failure.code, failure.status.message, failure.trailing_metadata)
+        raise AssertionError("unreachable: abort raises")  # pragma: no cover
