@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -69,3 +69,46 @@ class Settings(BaseSettings):
     grpc_reflection: bool = Field(
         default=True, description="Offer gRPC server reflection, so grpcurl and IDEs can list and call the service."
     )
+
+    # ops: access control, logs, lifecycle, early answers (issue #10)
+    api_tokens: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated bearer tokens accepted on the judging endpoints; unset (with api_tokens_file) "
+        "means no access control. /healthz, /readyz, /metrics and the docs stay open.",
+    )
+    api_tokens_file: Path | None = Field(
+        default=None,
+        description="File of accepted tokens as SHA-256 hex digests, one per line (`printf %s TOKEN | sha256sum`); "
+        "read once at startup, together with api_tokens.",
+    )
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        default="info", description="Level of the JSON logs (the access log is at info)."
+    )
+    access_log: bool = Field(default=True, description="Write one JSON line per request (logger specgate.access).")
+    shutdown_grace_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="After SIGTERM, /readyz answers 503 at once and new connections are still accepted for this "
+        "long (so load balancers can stop sending), then the listening socket closes.",
+    )
+    shutdown_timeout_seconds: float = Field(
+        default=25.0,
+        ge=0,
+        description="After SIGTERM the process exits within this many seconds (grace included): requests still "
+        "running then are cut. Keep it below Kubernetes' terminationGracePeriodSeconds (30 by default).",
+    )
+    drain_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="When the answer comes before the whole body (413, 401, 415), up to this many more body bytes "
+        "are read and dropped so that clients that send everything before reading (urllib, requests) see it.",
+    )
+    drain_seconds: float = Field(
+        default=10.0, ge=0, description="The longest such a drain may take, in seconds, before the connection closes."
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: object) -> object:
+        # LOG_LEVEL=INFO is as common as info.
+        return value.strip().lower() if isinstance(value, str) else value

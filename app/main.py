@@ -11,12 +11,15 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app import __version__, core
+from app.api.auth import TokenMiddleware
 from app.api.docs import install_docs
+from app.api.drain import DrainMiddleware
 from app.api.errors import install_exception_handlers
 from app.api.examples import CONFIG
 from app.api.main import api_router
 from app.api.methods import MethodsMiddleware
 from app.api.schema import install_openapi
+from app.auth import TokenVerifier
 from app.config import Settings
 
 logger = logging.getLogger("specgate")
@@ -99,6 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ready_profiles = None
     app.state.grpc_port = None
     app.add_middleware(MethodsMiddleware)
+    # ops: refuse without a token (only when tokens are configured), then let early answers reach every client.
+    verifier = TokenVerifier.from_settings(
+        settings.api_tokens.get_secret_value() if settings.api_tokens else None, settings.api_tokens_file
+    )
+    app.state.token_verifier = verifier
+    if verifier.enabled:
+        app.add_middleware(TokenMiddleware, verifier=verifier)
+    app.add_middleware(DrainMiddleware, max_bytes=settings.drain_bytes, max_seconds=settings.drain_seconds)
     install_exception_handlers(app)
     app.include_router(api_router)
     install_openapi(app)
