@@ -32,6 +32,19 @@ class Finding(_Wire):
     message: str = Field(description="What is wrong and what to do about it.")
 
 
+# A finding on a config.json translated from a Kubernetes object, also said in Pod terms.
+class PodFinding(Finding):
+    pod_path: str | None = Field(
+        default=None,
+        description="RFC 6901 JSON Pointer into the submitted Kubernetes object: the field the value came from.",
+        examples=["/spec/containers/1/securityContext/seLinuxOptions"],
+    )
+    container: str | None = Field(default=None, description='The container\'s name ("POD" for the sandbox).')
+    container_kind: Literal["sandbox", "initContainer", "container", "ephemeralContainer"] | None = Field(
+        default=None, description="Which list of the Pod the container is in; `sandbox` is the pause container."
+    )
+
+
 # Counts of findings by severity.
 class Summary(_Wire):
     errors: int = 0
@@ -160,3 +173,35 @@ class Problem(BaseModel):
 class Health(_Wire):
     status: Literal["ok", "ready", "not ready"] = "ok"
     profiles: list[str] = Field(default_factory=list)
+
+
+# The verdict on one translated container of a Kubernetes object.
+class ContainerVerdict(_Wire):
+    kind: Literal["sandbox", "initContainer", "container", "ephemeralContainer"]
+    name: str = Field(description='The container\'s name ("POD" for the sandbox).')
+    index: int = Field(description="Index in its list of the Pod spec (0 for the sandbox).")
+    pointer: str = Field(description="JSON Pointer of the container in the submitted object.")
+    valid: bool = Field(description="True iff there is no finding of severity error.")
+    findings: list[PodFinding]
+    summary: Summary
+    sandbox: SandboxInfo
+
+
+# The verdict on a Kubernetes object: every config.json its Pod becomes, judged by one profile.
+class ObjectVerdict(_Wire):
+    valid: bool = Field(description="True iff no container has a finding of severity error.")
+    kind: str = Field(description="The submitted object's kind.", examples=["Deployment"])
+    name: str = Field(description="The Pod's name (the workload's for a template).")
+    namespace: str
+    pod_pointer: str = Field(description="JSON Pointer of the Pod spec in the submitted object.", examples=["/spec"])
+    runtime_class_name: str | None = None
+    runtime_handler: str = Field(default="", description="The CRI runtime handler of the RuntimeClass.")
+    cri: Literal["containerd", "cri-o"] = "containerd"
+    profile: str
+    platform: str = "linux"
+    containers: list[ContainerVerdict]
+    summary: Summary
+
+    def all_findings(self) -> list[PodFinding]:
+        """Every finding of every container, containers in Pod order."""
+        return [f for c in self.containers for f in c.findings]

@@ -21,7 +21,7 @@ def _public_names(module: types.ModuleType) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("package", ["app.core", "specgate_client", "app.cli.reporters"])
+@pytest.mark.parametrize("package", ["app.core", "app.core.kube", "specgate_client", "app.cli.reporters"])
 def test_all_is_every_public_name_sorted(package: str) -> None:
     module = importlib.import_module(package)
     exported = list(module.__all__)

@@ -24,6 +24,7 @@ def _imported(statement: str) -> set[str]:
     [
         pytest.param("import app.core; app.core.validate(b'{}')", WEB + GRPC + ("httpx",), id="core"),
         pytest.param("import app.models", WEB + GRPC + ("httpx", "jsonschema_rs"), id="models"),
+        pytest.param("import app.core.kube", WEB + GRPC + ("httpx",), id="kube"),
         pytest.param("import specgate_client", WEB + GRPC + ("app",), id="client"),
         pytest.param("import app.api.main, app.api.deps, app.api.errors", GRPC, id="api"),
         # grpc is loaded by the lifespan only when SPECGATE_GRPC_PORT asks for it

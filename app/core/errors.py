@@ -9,7 +9,8 @@ Exceptions are kept for input that cannot be judged at all and for bad arguments
      ├── UnknownPlatform      the profile does not judge that platform
      ├── InvalidSpec          /normalize was asked for a spec the runtime would refuse (carries the report)
      ├── CapabilityError      unknown capability names (carries each one with its pointer)
-     └── BadArgument          an argument other than the document is unusable
+     ├── BadArgument          an argument other than the document is unusable
+     └── WorkloadError        a Kubernetes object carries no Pod spec, or its Pod spec is malformed
 """
 
 from __future__ import annotations
@@ -78,3 +79,12 @@ class BadArgument(SpecgateError):
         self.name = name
         self.detail = detail
         super().__init__(f"{name}: {detail}")
+
+
+class WorkloadError(SpecgateError):
+    """A Kubernetes object carries no Pod (unknown kind) or its Pod spec has the wrong shape; `path` points at it."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path or '/'}: {detail}")

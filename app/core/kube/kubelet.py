@@ -1,0 +1,533 @@
+"""The first hop: what the kubelet sends the CRI runtime for a Pod (PodSandboxConfig, one ContainerConfig each).
+
+Sources: kubelet `pkg/kubelet/kuberuntime/` (kuberuntime_sandbox*.go generatePodSandboxConfig,
+kuberuntime_container*.go generateContainerConfig / makeMounts / generateLinuxContainerConfig, security_context*.go),
+`pkg/kubelet/kubelet_pods.go` (makeMounts: volume host paths, subPath, etc-hosts, translateMountPropagation),
+`pkg/securitycontext/util.go` (DetermineEffectiveSecurityContext, AddNoNewPrivileges, masked/readonly paths).
+
+Every value carries the JSON Pointer of the Pod field it came from (`src`), so findings on the config.json can name
+the field a user must change.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from app.core.errors import WorkloadError
+from app.core.kube.identity import PodIdentity
+from app.core.kube.node import NodeModel
+from app.core.kube.resources import (
+    CriResources,
+    QoS,
+    cgroup_parent,
+    container_resources,
+    linux_resources,
+    oom_score_adj,
+    pod_totals,
+    qos_class,
+)
+from app.core.kube.workloads import PodSource
+from app.core.pointer import join
+
+ContainerKind = Literal["sandbox", "initContainer", "container", "ephemeralContainer"]
+Propagation = Literal["private", "host_to_container", "bidirectional"]
+
+SPEC_LISTS: tuple[tuple[str, ContainerKind], ...] = (
+    ("initContainers", "initContainer"),
+    ("containers", "container"),
+    ("ephemeralContainers", "ephemeralContainer"),
+)
+
+MASKED_PATHS = (
+    "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+)  # fmt: skip
+"""securitycontext.defaultMaskedPaths (procMount Default)."""
+READONLY_PATHS = ("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")
+
+APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
+
+VOLUME_PLUGINS = {
+    "emptyDir": "empty-dir",
+    "configMap": "configmap",
+    "secret": "secret",
+    "projected": "projected",
+    "downwardAPI": "downward-api",
+    "csi": "csi",
+    "nfs": "nfs",
+    "iscsi": "iscsi",
+    "fc": "fc",
+    "cephfs": "cephfs",
+    "rbd": "rbd",
+    "azureFile": "azure-file",
+    "glusterfs": "glusterfs",
+    "gitRepo": "git-repo",
+}
+"""Pod volume source -> kubelet plugin directory (`kubernetes.io~<plugin>`)."""
+ALWAYS_READ_ONLY = {"configMap", "secret", "projected", "downwardAPI"}
+"""Atomic-writer volumes are mounted read-only whatever the Pod says (CVE-2017-1002102)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the translation had to assume or drop, reported as a finding on the container."""
+
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    pod_path: str
+    message: str
+
+
+@dataclass
+class CriMount:
+    container_path: str
+    host_path: str
+    readonly: bool = False
+    recursive_readonly: bool = False
+    propagation: Propagation = "private"
+    id_mapped: bool = False
+    src: str = ""
+
+
+@dataclass
+class Profile:
+    """A seccomp or AppArmor choice: RuntimeDefault, Unconfined or Localhost (with its name)."""
+
+    type: str
+    localhost: str = ""
+    src: str = ""
+
+
+@dataclass
+class CriContainer:
+    """A ContainerConfig (plus the bits of the sandbox config containerd reads) with the Pod pointer of each value."""
+
+    kind: ContainerKind
+    name: str
+    index: int
+    pointer: str
+    image: str = ""
+    command: list[str] | None = None
+    args: list[str] | None = None
+    env: list[tuple[str, str, str]] = field(default_factory=list)
+    working_dir: str = ""
+    tty: bool = False
+    stdin: bool = False
+    mounts: list[CriMount] = field(default_factory=list)
+    privileged: bool = False
+    caps_given: bool = False
+    caps_add: list[tuple[str, str]] = field(default_factory=list)
+    caps_drop: list[tuple[str, str]] = field(default_factory=list)
+    run_as_user: int | None = None
+    run_as_group: int | None = None
+    supplemental_groups: list[int] = field(default_factory=list)
+    strict_groups: bool = False
+    no_new_privs: bool = False
+    readonly_rootfs: bool = False
+    masked_paths: tuple[str, ...] = MASKED_PATHS
+    readonly_paths: tuple[str, ...] = READONLY_PATHS
+    selinux: dict[str, Any] | None = None
+    seccomp: Profile | None = None
+    apparmor: Profile | None = None
+    pid_mode: Literal["container", "pod", "node", "target"] = "container"
+    target: str = ""
+    resources: CriResources = field(default_factory=CriResources)
+    src: dict[str, str] = field(default_factory=dict)
+    """Pod pointer by CRI field name (privileged, run_as_user, no_new_privs, ...)."""
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class CriSandbox:
+    """A PodSandboxConfig with the Pod pointer of each value."""
+
+    pointer: str
+    hostname: str
+    host_network: bool = False
+    host_pid: bool = False
+    host_ipc: bool = False
+    userns: bool = False
+    sysctls: dict[str, str] = field(default_factory=dict)
+    privileged: bool = False
+    run_as_user: int | None = None
+    run_as_group: int | None = None
+    supplemental_groups: list[int] = field(default_factory=list)
+    selinux: dict[str, Any] | None = None
+    seccomp: Profile | None = None
+    qos: QoS = "besteffort"
+    cgroup_parent: str = ""
+    resources: CriResources = field(default_factory=CriResources)
+    annotations: dict[str, str] = field(default_factory=dict)
+    runtime_handler: str = ""
+    src: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class _Security:
+    """The effective security context of one container: the container's field, else the Pod's (kubelet
+    DetermineEffectiveSecurityContext), each with the pointer of the field that decided it."""
+
+    POD_LEVEL = ("runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions", "seccompProfile", "appArmorProfile")
+
+    def __init__(self, pod_sc: dict[str, Any], pod_ptr: str, sc: dict[str, Any], sc_ptr: str) -> None:
+        self.pod_sc, self.pod_ptr, self.sc, self.sc_ptr = pod_sc, pod_ptr, sc, sc_ptr
+
+    def get(self, key: str) -> tuple[Any, str]:
+        if self.sc.get(key) is not None:
+            return self.sc[key], join(self.sc_ptr, key)
+        if key in self.POD_LEVEL and self.pod_sc.get(key) is not None:
+            return self.pod_sc[key], join(self.pod_ptr, key)
+        return None, ""
+
+
+def _profile(value: Any, src: str, annotation: str | None, annotation_src: str) -> Profile | None:
+    """A seccompProfile/appArmorProfile field, or else the legacy annotation value, as a Profile."""
+    field_ = _dict(value)
+    kind = field_.get("type")
+    if isinstance(kind, str) and kind:
+        local = field_.get("localhostProfile")
+        return Profile(kind, local if isinstance(local, str) else "", src)
+    if isinstance(annotation, str) and annotation:
+        if annotation in ("runtime/default", "docker/default"):
+            return Profile("RuntimeDefault", "", annotation_src)
+        if annotation == "unconfined":
+            return Profile("Unconfined", "", annotation_src)
+        if annotation.startswith("localhost/"):
+            return Profile("Localhost", annotation.removeprefix("localhost/"), annotation_src)
+        return Profile(annotation, "", annotation_src)
+    return None
+
+
+def _clean(path: str) -> str:
+    return posixpath.normpath(path) if path else path
+
+
+def _volume_host_path(
+    node: NodeModel, pod: PodIdentity, volume: dict[str, Any], vptr: str, notes: list[Note]
+) -> tuple[str, bool]:
+    """Where the kubelet has a volume on the host, and whether the volume itself is read-only."""
+    name = str(volume.get("name", ""))
+    base = f"{node.kubelet_root}/pods/{pod.uid}/volumes"
+    host_path = _dict(volume.get("hostPath"))
+    if host_path:
+        return _clean(str(host_path.get("path", ""))), False
+    claim = _dict(volume.get("persistentVolumeClaim"))
+    if claim:
+        pv = pod.volume_name(str(claim.get("claimName", "")))
+        return f"{base}/kubernetes.io~csi/{pv}/mount", claim.get("readOnly") is True
+    if "ephemeral" in volume:
+        pv = pod.volume_name(f"{pod.name}-{name}")
+        return f"{base}/kubernetes.io~csi/{pv}/mount", False
+    for key, plugin in VOLUME_PLUGINS.items():
+        if key in volume:
+            source = _dict(volume.get(key))
+            path = f"{base}/kubernetes.io~{plugin}/{name}"
+            if key == "csi":
+                path += "/mount"
+            return path, key in ALWAYS_READ_ONLY or source.get("readOnly") is True
+    if "image" in volume:
+        notes.append(Note("KUBE-VOLUME-UNMODELLED", "info", vptr, f"image volume {name!r} is not modelled"))
+        return f"{base}/kubernetes.io~image/{name}", True
+    kinds = [k for k in volume if k != "name"]
+    notes.append(
+        Note("KUBE-VOLUME-UNMODELLED", "info", vptr, f"volume {name!r} of type {kinds} mounted from its plugin dir")
+    )
+    plugin = kinds[0].lower() if kinds else "unknown"
+    return f"{base}/kubernetes.io~{plugin}/{name}", False
+
+
+PROPAGATION: dict[Any, Propagation] = {
+    None: "private",
+    "None": "private",
+    "HostToContainer": "host_to_container",
+    "Bidirectional": "bidirectional",
+}
+
+
+def _mounts(node: NodeModel, pod: PodIdentity, source: PodSource, c: CriContainer, container: dict[str, Any]) -> None:
+    """kubelet makeMounts: the volume mounts, then /etc/hosts, then the termination log."""
+    volumes = {
+        str(v.get("name")): (v, join(source.spec_pointer, "volumes", i))
+        for i, v in enumerate(source.spec.get("volumes") or [])
+        if isinstance(v, dict)
+    }
+    id_mapped = source.spec.get("hostUsers") is False
+    mounts = container.get("volumeMounts") or []
+    if not isinstance(mounts, list):
+        raise WorkloadError(join(c.pointer, "volumeMounts"), "volumeMounts must be a list")
+    for i, m in enumerate(mounts):
+        mptr = join(c.pointer, "volumeMounts", i)
+        if not isinstance(m, dict):
+            raise WorkloadError(mptr, "a volumeMount must be an object")
+        name = str(m.get("name", ""))
+        if name not in volumes:
+            c.notes.append(Note("KUBE-VOLUME-MISSING", "error", join(mptr, "name"), f"no volume named {name!r}"))
+            continue
+        volume, vptr = volumes[name]
+        host, volume_ro = _volume_host_path(node, pod, volume, vptr, c.notes)
+        if m.get("subPath") or m.get("subPathExpr"):
+            host = f"{node.kubelet_root}/pods/{pod.uid}/volume-subpaths/{name}/{c.name}/{i}"
+        readonly = m.get("readOnly") is True or volume_ro
+        rro = m.get("recursiveReadOnly")
+        propagation = PROPAGATION.get(m.get("mountPropagation"), "private")
+        if m.get("mountPropagation") not in PROPAGATION:
+            c.notes.append(
+                Note("KUBE-POD-INVALID", "error", join(mptr, "mountPropagation"), "unknown mountPropagation")
+            )
+        recursive = rro == "Enabled" or (rro == "IfPossible" and node.recursive_read_only and readonly)
+        if recursive and propagation != "private":
+            recursive = rro == "Enabled"
+        c.mounts.append(
+            CriMount(
+                container_path=str(m.get("mountPath", "")),
+                host_path=host,
+                readonly=readonly,
+                recursive_readonly=recursive,
+                propagation=propagation,
+                id_mapped=id_mapped,
+                src=mptr,
+            )
+        )
+    if c.kind != "sandbox" and not any(_clean(m.container_path) == "/etc/hosts" for m in c.mounts):
+        # makeHostsMount: kubelet manages /etc/hosts (also with hostNetwork, from the node's file) for Linux pods.
+        c.mounts.append(
+            CriMount("/etc/hosts", f"{node.kubelet_root}/pods/{pod.uid}/etc-hosts", id_mapped=id_mapped, src=c.pointer)
+        )
+    path = container.get("terminationMessagePath", "/dev/termination-log")
+    if isinstance(path, str) and path:
+        cid = pod.container_id(c.name, flavour=node.cri)
+        c.mounts.append(
+            CriMount(
+                path,
+                f"{node.kubelet_root}/pods/{pod.uid}/containers/{c.name}/{cid[:8]}",
+                id_mapped=id_mapped,
+                src=join(c.pointer, "terminationMessagePath"),
+            )
+        )
+
+
+def _env(node: NodeModel, source: PodSource, pod: PodIdentity, c: CriContainer, container: dict[str, Any]) -> None:
+    """makeEnvironmentVariables: the container's env in order (references resolved where the Pod says the value),
+    then the `kubernetes` Service variables."""
+    fields = {
+        "metadata.name": pod.name,
+        "metadata.namespace": pod.namespace,
+        "metadata.uid": pod.uid,
+        "spec.nodeName": node.node_name,
+        "spec.serviceAccountName": str(source.spec.get("serviceAccountName") or "default"),
+    }
+    for i, item in enumerate(container.get("env") or []):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        eptr = join(c.pointer, "env", i)
+        if "value" in item:
+            value = str(item.get("value") or "")
+        else:
+            ref = _dict(_dict(item.get("valueFrom")).get("fieldRef")).get("fieldPath")
+            value = fields.get(str(ref), f"<{ref or 'valueFrom'}>")
+        c.env.append((item["name"], value, eptr))
+    host, port = node.cluster_service_host, node.cluster_service_port
+    for key, value in (
+        ("KUBERNETES_SERVICE_HOST", host),
+        ("KUBERNETES_SERVICE_PORT", str(port)),
+        ("KUBERNETES_SERVICE_PORT_HTTPS", str(port)),
+        ("KUBERNETES_PORT", f"tcp://{host}:{port}"),
+        (f"KUBERNETES_PORT_{port}_TCP", f"tcp://{host}:{port}"),
+        (f"KUBERNETES_PORT_{port}_TCP_PROTO", "tcp"),
+        (f"KUBERNETES_PORT_{port}_TCP_PORT", str(port)),
+        (f"KUBERNETES_PORT_{port}_TCP_ADDR", host),
+    ):
+        c.env.append((key, value, c.pointer))
+
+
+def _security(node: NodeModel, source: PodSource, c: CriContainer, container: dict[str, Any]) -> None:
+    spec, sp = source.spec, source.spec_pointer
+    pod_sc = _dict(spec.get("securityContext"))
+    sc = _dict(container.get("securityContext"))
+    sec = _Security(pod_sc, join(sp, "securityContext"), sc, join(c.pointer, "securityContext"))
+    annotations = source.annotations
+    ann_ptr = join(source.metadata_pointer, "annotations")
+
+    c.privileged = sc.get("privileged") is True
+    # A pointer is recorded only for a field the Pod sets: provenance never names a field that is not there.
+    for key, name in (
+        ("privileged", "privileged"),
+        ("allowPrivilegeEscalation", "no_new_privs"),
+        ("readOnlyRootFilesystem", "readonly_rootfs"),
+        ("procMount", "proc_mount"),
+    ):
+        if key in sc:
+            c.src[name] = join(sec.sc_ptr, key)
+    caps = _dict(sc.get("capabilities"))
+    c.caps_given = bool(caps)
+    for key, target in (("add", c.caps_add), ("drop", c.caps_drop)):
+        items = caps.get(key) or []
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, str):
+                target.append((item, join(sec.sc_ptr, "capabilities", key, i)))
+    for key, attr in (("runAsUser", "run_as_user"), ("runAsGroup", "run_as_group")):
+        value, src = sec.get(key)
+        if _int(value) is not None:
+            setattr(c, attr, value)
+            c.src[attr] = src
+    groups = [g for g in pod_sc.get("supplementalGroups") or [] if _int(g) is not None]
+    if _int(pod_sc.get("fsGroup")) is not None:
+        groups.append(pod_sc["fsGroup"])
+    c.supplemental_groups = groups
+    if "supplementalGroups" in pod_sc or "fsGroup" in pod_sc:
+        key = "supplementalGroups" if "supplementalGroups" in pod_sc else "fsGroup"
+        c.src["supplemental_groups"] = join(sp, "securityContext", key)
+    c.strict_groups = pod_sc.get("supplementalGroupsPolicy") == "Strict"
+    ape = sc.get("allowPrivilegeEscalation")
+    c.no_new_privs = ape is False and not c.privileged
+    c.readonly_rootfs = sc.get("readOnlyRootFilesystem") is True
+    if sc.get("procMount") == "Unmasked":
+        c.masked_paths, c.readonly_paths = (), ()
+    selinux, src = sec.get("seLinuxOptions")
+    if isinstance(selinux, dict):
+        c.selinux = selinux
+        c.src["selinux"] = src
+    seccomp, src = sec.get("seccompProfile")
+    container_ann = SECCOMP_CONTAINER_ANNOTATION + c.name
+    legacy_ptr = join(ann_ptr, container_ann if container_ann in annotations else SECCOMP_POD_ANNOTATION)
+    legacy = annotations.get(container_ann) or annotations.get(SECCOMP_POD_ANNOTATION)
+    c.seccomp = _profile(seccomp, src, legacy, legacy_ptr)
+    if c.seccomp is None and node.seccomp_default:
+        c.seccomp = Profile("RuntimeDefault", "", c.pointer)
+    apparmor, src = sec.get("appArmorProfile")
+    key = APPARMOR_ANNOTATION + c.name
+    c.apparmor = _profile(apparmor, src, annotations.get(key), join(ann_ptr, key))
+    if spec.get("hostPID") is True:
+        c.pid_mode = "node"
+        c.src["pid"] = join(sp, "hostPID")
+    elif spec.get("shareProcessNamespace") is True:
+        c.pid_mode = "pod"
+        c.src["pid"] = join(sp, "shareProcessNamespace")
+    if c.kind == "ephemeralContainer" and isinstance(container.get("targetContainerName"), str):
+        c.pid_mode, c.target = "target", container["targetContainerName"]
+        c.src["pid"] = join(c.pointer, "targetContainerName")
+
+
+def _container(
+    node: NodeModel, source: PodSource, pod: PodIdentity, qos: QoS, kind: ContainerKind, index: int, raw: Any
+) -> CriContainer:
+    pointer = join(source.spec_pointer, {"initContainer": "initContainers", "container": "containers"}.get(kind, ""))
+    if kind == "ephemeralContainer":
+        pointer = join(source.spec_pointer, "ephemeralContainers")
+    pointer = join(pointer, index)
+    if not isinstance(raw, dict):
+        raise WorkloadError(pointer, f"a container must be an object, not {type(raw).__name__}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise WorkloadError(join(pointer, "name"), "a container needs a name")
+    c = CriContainer(kind=kind, name=name, index=index, pointer=pointer, image=str(raw.get("image") or ""))
+    for key in ("command", "args"):
+        value = raw.get(key)
+        if value is not None:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise WorkloadError(join(pointer, key), f"{key} must be a list of strings")
+            setattr(c, key, list(value))
+    working_dir = raw.get("workingDir")
+    c.working_dir = working_dir if isinstance(working_dir, str) else ""
+    c.tty, c.stdin = raw.get("tty") is True, raw.get("stdin") is True
+    _security(node, source, c, raw)
+    _env(node, source, pod, c, raw)
+    _mounts(node, pod, source, c, raw)
+    c.resources = container_resources(node, raw, oom_score_adj(node, source.spec, qos, raw))
+    if "resources" in raw:
+        c.src["resources"] = join(pointer, "resources")
+    return c
+
+
+def containers(node: NodeModel, source: PodSource, pod: PodIdentity, qos: QoS) -> list[CriContainer]:
+    """One ContainerConfig per init, app and ephemeral container, in the Pod's order."""
+    out: list[CriContainer] = []
+    for key, kind in SPEC_LISTS:
+        items = source.spec.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise WorkloadError(join(source.spec_pointer, key), f"{key} must be a list")
+        out.extend(_container(node, source, pod, qos, kind, i, raw) for i, raw in enumerate(items))
+    if not any(c.kind == "container" for c in out):
+        raise WorkloadError(join(source.spec_pointer, "containers"), "a Pod needs at least one container")
+    return out
+
+
+def sandbox(node: NodeModel, source: PodSource, pod: PodIdentity, cris: list[CriContainer]) -> CriSandbox:
+    """generatePodSandboxConfig (+ Linux part): hostname, namespaces, sysctls, pod security context, cgroup parent."""
+    spec, sp = source.spec, source.spec_pointer
+    pod_sc = _dict(spec.get("securityContext"))
+    scp = join(sp, "securityContext")
+    host_network = spec.get("hostNetwork") is True
+    hostname = spec.get("hostname") if isinstance(spec.get("hostname"), str) and spec.get("hostname") else pod.name
+    all_containers = [c for key in ("containers", "initContainers") for c in spec.get(key) or [] if isinstance(c, dict)]
+    qos = qos_class(all_containers)
+    sb = CriSandbox(
+        pointer=sp,
+        hostname="" if host_network else str(hostname)[:63],
+        host_network=host_network,
+        host_pid=spec.get("hostPID") is True,
+        host_ipc=spec.get("hostIPC") is True,
+        userns=spec.get("hostUsers") is False,
+        privileged=any(c.privileged for c in cris),
+        qos=qos,
+        cgroup_parent=cgroup_parent(node, qos, pod.uid),
+        runtime_handler=node.handler(source.runtime_class_name),
+    )
+    sb.src.update(
+        host_network=join(sp, "hostNetwork"),
+        host_pid=join(sp, "hostPID"),
+        host_ipc=join(sp, "hostIPC"),
+        userns=join(sp, "hostUsers"),
+        runtime_handler=join(sp, "runtimeClassName"),
+    )
+    for i, item in enumerate(pod_sc.get("sysctls") or []):
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            sb.sysctls[item["name"]] = str(item.get("value", ""))
+            sb.src["sysctl:" + item["name"]] = join(scp, "sysctls", i)
+    for key, attr in (("runAsUser", "run_as_user"), ("runAsGroup", "run_as_group")):
+        if _int(pod_sc.get(key)) is not None:
+            setattr(sb, attr, pod_sc[key])
+            sb.src[attr] = join(scp, key)
+    sb.supplemental_groups = [g for g in pod_sc.get("supplementalGroups") or [] if _int(g) is not None]
+    if _int(pod_sc.get("fsGroup")) is not None:
+        sb.supplemental_groups.append(pod_sc["fsGroup"])
+    if isinstance(pod_sc.get("seLinuxOptions"), dict):
+        sb.selinux = pod_sc["seLinuxOptions"]
+        sb.src["selinux"] = join(scp, "seLinuxOptions")
+    ann_ptr = join(source.metadata_pointer, "annotations")
+    sb.seccomp = _profile(
+        pod_sc.get("seccompProfile"),
+        join(scp, "seccompProfile"),
+        source.annotations.get(SECCOMP_POD_ANNOTATION),
+        join(ann_ptr, SECCOMP_POD_ANNOTATION),
+    )
+    if sb.seccomp is None and node.seccomp_default:
+        sb.seccomp = Profile("RuntimeDefault", "", sp)
+    cpu_request, cpu_limit, memory_limit = pod_totals(spec)
+    sb.resources = linux_resources(cpu_request, cpu_limit, memory_limit, node)
+    for key, value in source.annotations.items():
+        if isinstance(value, str):
+            sb.annotations[key] = value
+            sb.src["annotation:" + key] = join(ann_ptr, key)
+    return sb
+
+
+def qos_of(source: PodSource) -> QoS:
+    spec = source.spec
+    return qos_class(
+        [c for key in ("containers", "initContainers") for c in spec.get(key) or [] if isinstance(c, dict)]
+    )
