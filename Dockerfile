@@ -1,28 +1,46 @@
 # syntax=docker/dockerfile:1
-# specgate HTTP service. Build: docker build -t specgate .  Run: docker run -p 8080:8080 specgate
+# The specgate service: `specgate serve` (uvicorn with uvloop and httptools), plain HTTP on 8080 by default,
+# HTTPS with SPECGATE_TLS_CERT/SPECGATE_TLS_KEY. The image also carries the CLI and the Python client.
+#   docker build -t specgate .
+#   docker run --rm -p 8080:8080 specgate
+#   docker run --rm -p 8443:8443 -v "$PWD/tls:/tls:ro" -e SPECGATE_PORT=8443 \
+#       -e SPECGATE_TLS_CERT=/tls/tls.crt -e SPECGATE_TLS_KEY=/tls/tls.key specgate
+# Pin the base image for reproducible builds: --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:<digest>
+# tests/deploy/test_image.py performs the install steps below in a fresh virtual environment and serves from it.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
-FROM python:3.11-slim AS build
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-RUN python -m venv /opt/specgate
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
-# Metadata first, so the dependency layer is reused while only the code changes.
 COPY pyproject.toml README.md ./
-COPY app/__init__.py app/__init__.py
-RUN /opt/specgate/bin/pip install . && /opt/specgate/bin/pip uninstall --yes specgate
 COPY app ./app
-RUN /opt/specgate/bin/pip install --no-deps . \
-    && /opt/specgate/bin/python -c "import app.main"
+COPY client ./client
+# Wheels of the two distributions and of every dependency; then an offline install of exactly those wheels into a
+# virtual environment without pip: what a user gets from `pip install`, package data included, no dev extras.
+RUN --mount=type=cache,target=/root/.cache/pip \
+    pip wheel --wheel-dir /wheels . ./client
+RUN python -m venv --without-pip /opt/specgate \
+    && pip --python /opt/specgate/bin/python install --no-index --find-links /wheels specgate specgate-client \
+    && /opt/specgate/bin/python -c "import app.main, specgate_client, uvloop, httptools"
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
+# The same base as the build stage (the venv links to its python) and nothing from the build: no compilers,
+# no wheels, no pip in the environment that serves.
 RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin specgate
 COPY --from=build /opt/specgate /opt/specgate
+# Every setting is a SPECGATE_* variable (README "Configuration"); options after the image name go to `serve`.
 ENV PATH=/opt/specgate/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
-# A directory without an `app` package, so the installed one is imported; the root file system can be read-only.
+    PYTHONUNBUFFERED=1 \
+    SPECGATE_HOST=0.0.0.0 \
+    SPECGATE_PORT=8080
+# A directory without an `app` package, so the installed one is imported; the root file system can be read-only
+# (the service writes no file; mount an emptyDir or tmpfs at /tmp for anything Python itself may want there).
 WORKDIR /tmp
 USER 10001:10001
-EXPOSE 8080
+EXPOSE 8080 8443
+# For `docker run` and Compose (Kubernetes uses the Deployment's probes): HTTP, or HTTPS when a certificate is
+# configured (loopback, so the name on the certificate is not checked). With mutual TLS, use --no-healthcheck.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2).status != 200)"]
-CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8080", "--timeout-graceful-shutdown", "20", "--no-server-header"]
+    CMD ["python", "-c", "import os, ssl, sys, urllib.request as u; tls = bool(os.environ.get('SPECGATE_TLS_CERT')); sys.exit(u.urlopen(('https' if tls else 'http') + '://127.0.0.1:' + os.environ.get('SPECGATE_PORT', '8080') + '/healthz', timeout=2, context=ssl._create_unverified_context() if tls else None).status != 200)"]
+ENTRYPOINT ["specgate", "serve"]

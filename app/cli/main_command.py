@@ -131,8 +131,21 @@ def validate(
 
 
 @specgate.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--host",
+    envvar="SPECGATE_HOST",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (env SPECGATE_HOST).",
+)
+@click.option(
+    "--port",
+    envvar="SPECGATE_PORT",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (env SPECGATE_PORT).",
+)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--log-level", default="info", show_default=True, help="uvicorn log level.")
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")

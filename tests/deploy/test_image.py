@@ -1,0 +1,208 @@
+"""The image without a container engine: the Dockerfile's install steps in a fresh virtual environment, served.
+
+The wheels are built from this tree, the dependencies come from a wheelhouse (packed from this environment
+instead of downloaded), and the install is the Dockerfile's own command: `pip install --no-index --find-links
+WHEELS specgate specgate-client` into a venv made `--without-pip`. The server then runs as the image runs it
+(its ENTRYPOINT and ENV, from an empty working directory), over HTTPS, and must write no file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+import trustme
+
+from app.api.examples import CONFIG
+from tests.conftest import ROOT
+from tests.deploy.dockerfile import Stage, parse
+from tests.deploy.wheelhouse import closure, pack_installed, requirements_of_wheel
+from tests.tls import client_context, install
+
+DOCKERFILE = ROOT / "Dockerfile"
+INSTALL = ["install", "--no-index", "--find-links"]
+DISTRIBUTIONS = ["specgate", "specgate-client"]
+STARTUP_SECONDS = 60.0
+DEV_ONLY = {"pytest", "ruff", "mypy", "trustme", "schemathesis", "hatchling", "jsonschema", "kubernetes-validate"}
+
+
+@dataclass
+class Image:
+    root: Path
+    venv: Path
+    wheels: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.venv / "bin"
+
+
+def _stages() -> tuple[Stage, Stage]:
+    _, stages = parse(DOCKERFILE)
+    assert len(stages) == 2, "a build stage and a runtime stage"
+    return stages[0], stages[1]
+
+
+def _pip_env() -> dict[str, str]:
+    """No pip configuration of this machine (extra indexes, find-links, constraints) reaches the install."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    return env | {"PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
+def _run(*command: str | Path) -> None:
+    done = subprocess.run([str(c) for c in command], env=_pip_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{' '.join(map(str, command))}\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
+    root = tmp_path_factory.mktemp("image")
+    wheels, venv = root / "wheels", root / "opt-specgate"
+    wheels.mkdir()
+    # `pip wheel --wheel-dir /wheels . ./client`, split in two: this tree's wheels (the build backend from this
+    # environment, not downloaded), then the dependencies' wheels packed from their installed files.
+    pip = [sys.executable, "-m", "pip"]
+    _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", wheels, ROOT, ROOT / "client")
+    built = sorted(wheels.glob("*.whl"))
+    requirements = [r for wheel in built for r in requirements_of_wheel(wheel)]
+    for name in closure(requirements, exclude=DISTRIBUTIONS):
+        pack_installed(name, wheels)
+    # The Dockerfile's install step, with this venv and wheelhouse in place of /opt/specgate and /wheels.
+    _run(sys.executable, "-m", "venv", "--without-pip", venv)
+    _run(*pip, "--python", venv / "bin" / "python", *INSTALL, wheels, *DISTRIBUTIONS)
+    return Image(root, venv, wheels)
+
+
+def test_the_dockerfile_installs_as_this_test_does() -> None:
+    build, _ = _stages()
+    runs = " && ".join(build.all("RUN"))
+    assert "pip wheel --wheel-dir /wheels . ./client" in runs
+    assert "python -m venv --without-pip /opt/specgate" in runs
+    assert f"pip --python /opt/specgate/bin/python {' '.join(INSTALL)} /wheels {' '.join(DISTRIBUTIONS)}" in runs
+
+
+def test_runtime_stage_is_small_and_unprivileged() -> None:
+    build, runtime = _stages()
+    assert runtime.base == build.base and runtime.base.startswith("python:3.11-slim")
+    assert runtime.all("COPY") == ["--from=build /opt/specgate /opt/specgate"], "only the venv"
+    for command in runtime.all("RUN"):
+        assert not any(word in command for word in ("apt-get", "gcc", "build-essential", "pip ")), command
+    user = runtime.all("USER")[-1].split(":")
+    assert all(part.isdigit() and int(part) > 0 for part in user), "a numeric non-root uid:gid (runAsNonRoot)"
+    assert runtime.exec_form("ENTRYPOINT") == ["specgate", "serve"]
+    env = runtime.env()
+    assert env["PYTHONDONTWRITEBYTECODE"] == "1"
+    assert env["PATH"].startswith("/opt/specgate/bin:")
+
+
+def test_only_runtime_distributions_are_installed(image: Image) -> None:
+    listing = subprocess.run(
+        [image.bin / "python", "-c", "import importlib.metadata as m; print(*(d.name for d in m.distributions()))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    names = {name.lower().replace("_", "-") for name in listing}
+    assert {"specgate", "specgate-client", "uvloop", "httptools", "uvicorn"} <= names
+    assert not names & DEV_ONLY
+    assert "pip" not in names, "no installer in the environment that serves"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _files(*roots: Path) -> set[Path]:
+    return {path for root in roots for path in root.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def served(image: Image, ca: trustme.CA) -> Iterator[str]:
+    """The image's ENTRYPOINT and ENV run from the fresh venv: HTTPS on a loopback port, from an empty directory."""
+    _, runtime = _stages()
+    tls = install(ca.issue_cert("127.0.0.1"), image.root)
+    home, workdir = image.root / "home", image.root / "workdir"
+    home.mkdir()
+    workdir.mkdir()
+    port = _free_port()
+    env = runtime.env() | {
+        "PATH": f"{image.bin}:/usr/bin:/bin",
+        "HOME": str(home),
+        "TMPDIR": str(workdir),
+        "SPECGATE_HOST": "127.0.0.1",
+        "SPECGATE_PORT": str(port),
+        "SPECGATE_TLS_CERT": str(tls.cert),
+        "SPECGATE_TLS_KEY": str(tls.key),
+    }
+    before = _files(image.venv, home, workdir)
+    command = runtime.exec_form("ENTRYPOINT")
+    server = subprocess.Popen(
+        [str(image.bin / command[0]), *command[1:]],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"https://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", verify=client_context(ca), timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, "specgate serve exited: " + (server.stdout.read() if server.stdout else "")
+            assert time.monotonic() < deadline, "specgate serve was not ready in time"
+            time.sleep(0.1)
+        yield url
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=20)
+    assert "Finished server process" in output, output
+    assert _files(image.venv, home, workdir) == before, "the service wrote files: a read-only root would break it"
+
+
+def test_the_installed_server_judges_over_https(served: str, ca: trustme.CA) -> None:
+    with httpx.Client(base_url=served, verify=client_context(ca), timeout=10) as http:
+        report = http.post("/validate", content=orjson.dumps(CONFIG), headers={"content-type": "application/json"})
+        assert report.status_code == 200 and report.json()["valid"] is True
+        assert sorted(http.get("/readyz").json()["profiles"]) == ["oci", "runsc", "runsc-2018"]
+        assert http.get("/docs").status_code == 200
+        assert http.get("/static/docs/swagger-ui-bundle.js").status_code == 200, "package data shipped"
+
+
+def test_the_installed_client_talks_to_the_installed_server(
+    image: Image, served: str, ca: trustme.CA, tmp_path: Path
+) -> None:
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    script = (
+        "import ssl, sys, httpx, specgate_client as c\n"
+        "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+        "with c.Client(base_url=sys.argv[1], transport=httpx.HTTPTransport(verify=ctx)) as client:\n"
+        '    print(client.validate(b\'{"ociVersion": "1.0.2"}\').profile)\n'
+    )
+    done = subprocess.run(
+        [image.bin / "python", "-c", script, served, str(ca_file)], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "runsc"
