@@ -25,6 +25,7 @@ CONTAINER_TYPE = "RUNSC2018-CONTAINER-TYPE"
 SANDBOX_ID = "RUNSC2018-SANDBOX-ID"
 CAPS_UNKNOWN = "RUNSC2018-CAPS-UNKNOWN"
 CAPS_AMBIENT = "RUNSC2018-CAPS-AMBIENT"
+DEV_MOUNT = "RUNSC2018-DEV-MOUNT"
 
 CATALOG = Catalog(
     PROFILE,
@@ -95,6 +96,13 @@ CATALOG = Catalog(
             "info",
             "`process.capabilities.ambient` is never read (TODO in the seed): no ambient capabilities are granted.",
             f"{_SPECUTILS} Capabilities",
+        ),
+        Rule(
+            DEV_MOUNT,
+            "info",
+            "A mount at /dev, or at or below one of the 12 /dev paths the sandbox provides itself, is dropped "
+            '(IsSupportedDevMount is false; runsc/boot/fs.go logs "ignoring dev mount at %q").',
+            f"{_SPECUTILS} IsSupportedDevMount; runsc/boot/fs.go createMountsHelper",
         ),
     ],
 )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.profiles.runsc2018 import catalog as c
 from app.core.profiles.runsc2018.govalues import clean, string, strings, struct
+from app.core.profiles.runsc2018.issues import Issue
 from app.models import MountInfo
 
 EXISTING_DEVICES: tuple[str, ...] = (
@@ -50,6 +52,30 @@ def classify(mounts: Any) -> list[MountInfo]:
     if not isinstance(mounts, list):
         return []
     return [_classify_one(index, struct(entry)) for index, entry in enumerate(mounts)]
+
+
+def dev_mount_issues(spec: dict[str, Any]) -> list[Issue]:
+    """RUNSC2018-DEV-MOUNT (info): each mount the 2018 sandbox drops because IsSupportedDevMount is false."""
+    mounts = spec.get("mounts")
+    if not isinstance(mounts, list):
+        return []
+    issues: list[Issue] = []
+    for index, entry in enumerate(mounts):
+        destination = string(struct(entry).get("destination"))
+        if "dev" not in destination:
+            continue  # the usual mount: no path that cleans to /dev... ("//dev" and "/x/../dev" do)
+        cleaned = clean(destination)
+        reserved = _provided_device(cleaned)
+        if reserved is not None:
+            issues.append(
+                Issue(
+                    c.DEV_MOUNT,
+                    f"/mounts/{index}",
+                    f"ignoring dev mount at {destination!r}: {_dev_reason(cleaned, reserved)}; the sandbox's own "
+                    f"{'/dev' if reserved == '/dev' else reserved} is used instead",
+                )
+            )
+    return issues
 
 
 def _provided_device(destination: str) -> str | None:

@@ -20,7 +20,7 @@ from app.core.profiles.base import CheckOptions, Profile
 from app.core.profiles.runsc2018 import catalog as c
 from app.core.profiles.runsc2018.annotations import sandbox_info
 from app.core.profiles.runsc2018.capabilities import IGNORED_SETS, LAST_CAP, capability_issues
-from app.core.profiles.runsc2018.mounts import classify
+from app.core.profiles.runsc2018.mounts import classify, dev_mount_issues
 from app.core.profiles.runsc2018.validation import validate_spec
 from app.core.rules import Catalog, Findings
 from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
@@ -59,7 +59,7 @@ class Runsc2018Profile(Profile):
                 "readers keep only the last; keep one so every reader sees the same spec.",
             )
         spec = decoded.spec
-        for issue in (*validate_spec(spec), *capability_issues(spec)):
+        for issue in (*validate_spec(spec), *capability_issues(spec), *dev_mount_issues(spec)):
             path = decoded.origin(issue.path)
             if not decoded.restates_refusal(path):
                 findings.add(issue.rule, path, issue.message)

@@ -27,6 +27,7 @@ TRIGGERS: dict[str, dict[str, Any] | str] = {
     "RUNSC2018-SANDBOX-ID": spec(annotations={"io.kubernetes.cri.container-type": "container"}),
     "RUNSC2018-CAPS-UNKNOWN": spec(process={"args": ["sh"], "capabilities": {"effective": ["CAP_BPF"]}}),
     "RUNSC2018-CAPS-AMBIENT": spec(process={"args": ["sh"], "capabilities": {"ambient": ["CAP_BPF"]}}),
+    "RUNSC2018-DEV-MOUNT": spec(mounts=[{"destination": "/dev/shm", "type": "tmpfs", "source": "shm"}]),
 }
 
 
