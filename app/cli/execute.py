@@ -7,7 +7,7 @@ from typing import TextIO
 
 from app.cli.backend import Backend
 from app.cli.errors import DocumentProblem
-from app.cli.progress import progress
+from app.cli.progress import Mode, progress
 from app.cli.reporters import Reporter
 from app.cli.result import FailOn, FileResult, Tally, document_report
 from app.cli.sources import Source
@@ -25,7 +25,7 @@ class ValidatePlan:
     fail_on: FailOn
     backend: Backend
     reporter: Reporter
-    show_progress: bool = False
+    show_progress: Mode = "off"
 
 
 def judge(plan: ValidatePlan, source: Source, raw: bytes) -> FileResult:

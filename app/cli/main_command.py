@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO, cast
+from pathlib import Path
 
 import click
 
@@ -13,7 +13,8 @@ from app.cli.errors import CommandError, fatal_problems
 from app.cli.execute import ValidatePlan, execute
 from app.cli.inspect_commands import capabilities, classify_mounts, normalize, rules
 from app.cli.options import profile_option, server_options
-from app.cli.progress import wanted
+from app.cli.output import report_output
+from app.cli.progress import choose
 from app.cli.reporters import REPORTER_BY_NAME
 from app.cli.serving import serve_settings, tls_options, tls_server_options
 from app.cli.sources import discover
@@ -66,6 +67,12 @@ def specgate() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Text format: list only files with findings.")
 @click.option("--color/--no-color", default=None, help="Color the text format (default: only on a terminal).")
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Progress on stderr: a bar on a terminal, else a line every few seconds (default: on).",
+)
 @server_options
 def validate(
     paths: tuple[str, ...],
@@ -79,6 +86,7 @@ def validate(
     pattern: str | None,
     quiet: bool,
     color: bool | None,
+    show_progress: bool | None,
     server: str | None,
     timeout: float,
     token: str | None,
@@ -97,15 +105,10 @@ def validate(
         raise click.UsageError(f"no files to validate under {', '.join(paths)}")
     backend = build_backend(server, timeout=timeout, token=token)
     try:
-        out = click.open_file(output or "-", "w", encoding="utf-8")
-    except OSError as exc:
-        backend.close()
-        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from exc
-    try:
-        with out:
+        with report_output(output) as out:
             reporter = build_reporter(
                 output_format,
-                cast(TextIO, out),
+                out,
                 backend=backend,
                 fail_on=fail_on,  # type: ignore[arg-type]  # click.Choice
                 color=color,
@@ -121,10 +124,14 @@ def validate(
                 fail_on=fail_on,  # type: ignore[arg-type]  # click.Choice
                 backend=backend,
                 reporter=reporter,
-                show_progress=wanted(len(sources)),
+                show_progress=choose(len(sources), enabled=show_progress),
             )
             with fatal_problems():
                 code = execute(plan, sys.stderr)
+    except OSError as exc:
+        if output is None or exc.filename is None or Path(exc.filename).parent != Path(output).parent:
+            raise
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
         backend.close()
     raise click.exceptions.Exit(2 if unreadable else code)

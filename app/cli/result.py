@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from app.models import Finding, RuleInfo, SandboxInfo, Summary, ValidationReport
+from app.core.locate import Locator
+from app.models import Finding, RuleInfo, SandboxInfo, Severity, Summary, ValidationReport
 
 FailOn = Literal["error", "warning"]
+
+RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+"""Severities in order: a finding is shown when its rank is at least --min-severity's."""
 
 DOCUMENT_RULE = RuleInfo(
     id="SPECGATE-DOCUMENT",
@@ -45,6 +49,19 @@ def failed(report: ValidationReport, fail_on: FailOn) -> bool:
     return fail_on == "warning" and report.summary.warnings > 0
 
 
+def fails(finding: Finding, fail_on: FailOn) -> bool:
+    """True when this finding alone makes its file fail under --fail-on."""
+    return RANK[finding.severity] >= RANK[fail_on]
+
+
+def shown(findings: list[Finding], min_severity: Severity) -> list[Finding]:
+    """The findings at or above --min-severity, in their order."""
+    if min_severity == "info":
+        return findings
+    floor = RANK[min_severity]
+    return [f for f in findings if RANK[f.severity] >= floor]
+
+
 @dataclass(slots=True)
 class FileResult:
     """The reports on one file, one per profile asked for."""
@@ -57,9 +74,18 @@ class FileResult:
     """Line and column of a syntax error, when the file could not be parsed."""
     path: Path | None = None
     """The file read (None for stdin): its name exactly, where `name` shows undecodable bytes escaped."""
+    _locator: Locator | None = field(default=None, repr=False, compare=False)
 
     def failed(self, fail_on: FailOn) -> bool:
         return any(failed(r, fail_on) for r in self.reports)
+
+    def location(self, finding: Finding) -> tuple[int, int] | None:
+        """Line and column of a finding in the file; the text is scanned once, whatever the number of findings."""
+        if finding.rule == DOCUMENT_RULE.id:
+            return self.position
+        if self._locator is None:
+            self._locator = Locator(self.raw)
+        return self._locator.locate(finding.path)
 
 
 @dataclass(slots=True)

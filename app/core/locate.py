@@ -1,170 +1,203 @@
 """Where a JSON Pointer's value sits in the raw text: line and column, for SARIF regions and editors.
 
 Findings carry RFC 6901 pointers; people and code-scanning tools want a line. The loader
-parsed the tree with orjson, which keeps no positions, so this module scans the raw bytes
-once more, but only along the pointer's path: every sibling it passes is skipped with a
-regular-expression tokenizer and never decoded. Only documents that have findings pay for it.
+parsed the tree with orjson, which keeps no positions, so a `Locator` scans the text once
+and records where every value starts, keyed by its pointer. After that one pass each pointer
+costs a dict lookup and a binary search, so the 4,000 findings of a 2,000-mount document are
+located in time linear in its size (a scan per finding from the first byte was quadratic).
+Only documents that have findings pay for the pass.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
+from itertools import islice
 
-from app.core.pointer import split
+from app.core.pointer import escape, split
 
-_TOKEN = re.compile(
-    rb"""[ \t\r\n]*(?:
-        (?P<string>"(?:[^"\\]|\\.)*")
-      | (?P<punct>[{}\[\],:])
-      | (?P<scalar>[^ \t\r\n{}\[\],:"]+)
-    )""",
-    re.VERBOSE | re.DOTALL,
-)
+__all__ = ["Locator", "locate"]
 
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^ \t\r\n{}\[\],:"]+', re.DOTALL)
+"""A string, a structural character or a scalar; the whitespace between tokens is skipped by finditer."""
 
-_INDEX = re.compile(r"0|[1-9][0-9]*")
-"""An array index as RFC 6901 spells it: ASCII digits, no leading zero (str.isdigit() would take "01" and "¹")."""
+_NEWLINE = re.compile(r"\n")
+
+# What the scanner expects next.
+_VALUE, _FIRST, _NAME, _COLON, _AFTER = range(5)
 
 
 class _Malformed(Exception):
     """The text is not the JSON the loader accepted (it cannot happen for a loaded document)."""
 
 
-class _Scanner:
-    """A cursor over the raw text that yields (kind, start, end) tokens."""
+def _index(text: str, start: int) -> dict[str, int]:
+    """Character offset of every value of the document, by its canonical pointer: one pass, no recursion.
 
-    __slots__ = ("pos", "raw")
+    A member whose name repeats in its object is the last one, as the loader keeps it: the values
+    under an earlier occurrence are forgotten, so their pointers fall back to the one that was judged.
+    """
+    offsets: dict[str, int] = {}
+    order: list[str] = []  # pointers in the order found: the values under a member are one contiguous run
+    # Open containers, innermost last: [pointer, next array index or None for an object, {name: first in order}].
+    stack: list[list[object]] = []
+    frame: list[object] = []
+    members: dict[str, int] = {}
+    parent = pointer = ""
+    state = _VALUE
+    for token in _TOKEN.finditer(text, start):
+        at = token.start()
+        char = text[at]
+        if state == _VALUE or state == _FIRST:
+            if char == "]" and state == _FIRST:
+                pass  # an empty array: close it below
+            else:
+                offsets[pointer] = at
+                order.append(pointer)
+                if char == "{" or char == "[":
+                    parent = pointer
+                    members = {}
+                    frame = [pointer, None if char == "{" else 1, members]
+                    stack.append(frame)
+                    if char == "{":
+                        state = _NAME
+                    else:
+                        pointer = parent + "/0"
+                        state = _FIRST
+                    continue
+                if char in ",:}]":
+                    raise _Malformed(at)
+                state = _AFTER
+                continue
+        elif state == _NAME:
+            if char == '"':
+                name = token.group()[1:-1]
+                if "\\" in name:
+                    name = json.loads(token.group())
+                earlier = members.get(name)
+                if earlier is not None:
+                    # The loader keeps the last of repeated members: forget the values under the earlier one.
+                    # They are one contiguous run in `order`, starting with the member itself.
+                    below = parent + "/" + escape(name) + "/"
+                    offsets.pop(order[earlier], None)
+                    for stale in islice(order, earlier + 1, None):
+                        if not stale.startswith(below):
+                            break
+                        offsets.pop(stale, None)
+                members[name] = len(order)
+                pointer = parent + "/" + escape(name)
+                state = _COLON
+                continue
+            if char != "}" or members:
+                raise _Malformed(at)
+            # An empty object: close it below.
+        elif state == _COLON:
+            if char != ":":
+                raise _Malformed(at)
+            state = _VALUE
+            continue
+        elif char == ",":
+            index = frame[1]
+            if index is None:
+                state = _NAME
+            else:
+                assert isinstance(index, int)
+                frame[1] = index + 1
+                pointer = f"{parent}/{index}"
+                state = _VALUE
+            continue
+        elif char != "}" and char != "]":
+            raise _Malformed(at)
+        # A container closes: the value after it belongs to the enclosing one.
+        stack.pop()
+        if not stack:
+            return offsets
+        frame = stack[-1]
+        parent = frame[0]  # type: ignore[assignment]
+        members = frame[2]  # type: ignore[assignment]
+        state = _AFTER
+    if stack or not offsets:
+        raise _Malformed(len(text))
+    return offsets
+
+
+class Locator:
+    """Line and column of any pointer in one document, after one pass over its text.
+
+    Build one per document and ask it about every finding; the first question pays for the pass.
+    """
+
+    __slots__ = ("_lines", "_offsets", "_start", "_text", "raw")
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
-        self.pos = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        self._text: str | None = None
+        self._start = 0
+        self._offsets: dict[str, int] | None = None
+        self._lines: list[int] = []
 
-    def next(self) -> tuple[str, int, int]:
-        match = _TOKEN.match(self.raw, self.pos)
-        if match is None or match.lastgroup is None:
-            raise _Malformed(self.pos)
-        self.pos = match.end()
-        return match.lastgroup, match.start(match.lastgroup), match.end()
+    def _table(self) -> dict[str, int]:
+        if self._offsets is None:
+            self._offsets = {}
+            try:
+                # Offsets in characters, so that a column counts code points (SARIF's columnKind).
+                text = self.raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return self._offsets
+            self._start = 1 if text.startswith("\ufeff") else 0  # a byte order mark is no column
+            self._text = text
+            try:
+                self._offsets = _index(text, self._start)
+            except (_Malformed, ValueError, IndexError):
+                self._offsets = {}  # not JSON: nothing can be located
+            self._lines = [m.end() for m in _NEWLINE.finditer(text)]
+        return self._offsets
 
-    def byte(self, start: int) -> bytes:
-        return self.raw[start : start + 1]
+    def offset(self, pointer: str) -> int | None:
+        """Character offset where the value named by `pointer` starts.
 
-    def skip_value(self, kind: str, start: int) -> None:
-        """Move past the value that starts with the token just read."""
-        if kind != "punct":
-            return
-        opener = self.byte(start)
-        if opener not in (b"{", b"["):
-            raise _Malformed(start)
-        depth = 1
-        while depth:
-            kind, start, _ = self.next()
-            if kind == "punct":
-                char = self.byte(start)
-                if char in (b"{", b"["):
-                    depth += 1
-                elif char in (b"}", b"]"):
-                    depth -= 1
-
-    def key(self, start: int, end: int) -> str:
-        text = self.raw[start + 1 : end - 1]
-        if b"\\" not in text:
-            return text.decode("utf-8")
-        decoded: str = json.loads(self.raw[start:end])
-        return decoded
-
-
-def _member(scanner: _Scanner, name: str) -> tuple[str, int] | None:
-    """Inside an object just opened: the first token of member `name`'s value (the last one, if repeated)."""
-    found: tuple[str, int] | None = None
-    found_pos = 0
-    kind, start, end = scanner.next()
-    if kind == "punct" and scanner.byte(start) == b"}":
-        return None
-    while True:
-        if kind != "string":
-            raise _Malformed(start)
-        key = scanner.key(start, end)
-        scanner.next()  # the ':'
-        kind, start, _ = scanner.next()
-        if key == name:
-            # The loader keeps the last of repeated members, so the last one is the value that was judged.
-            found, found_pos = (kind, start), scanner.pos
-        scanner.skip_value(kind, start)
-        kind, start, end = scanner.next()
-        if scanner.byte(start) == b"}":
-            break
-        kind, start, end = scanner.next()  # after ','
-    if found is not None:
-        scanner.pos = found_pos
-    return found
-
-
-def _element(scanner: _Scanner, index: int) -> tuple[str, int] | None:
-    """Inside an array just opened: the first token of element `index`."""
-    kind, start, _ = scanner.next()
-    if kind == "punct" and scanner.byte(start) == b"]":
-        return None
-    current = 0
-    while True:
-        if current == index:
-            return kind, start
-        scanner.skip_value(kind, start)
-        _, start, _ = scanner.next()
-        if scanner.byte(start) == b"]":
+        When the pointer names something missing (a required member that is absent), the offset of the
+        deepest value that exists on its path: the parent object. None when the text is not JSON.
+        """
+        offsets = self._table()
+        if not offsets:
             return None
-        kind, start, _ = scanner.next()
-        current += 1
-
-
-def offset(raw: bytes, pointer: str) -> int | None:
-    """Byte offset where the value named by `pointer` starts.
-
-    When the pointer names something missing (a required member that is absent), the offset of the
-    deepest value that exists on its path: the parent object. None when the text is not JSON.
-    """
-    try:
-        tokens = split(pointer)
-    except ValueError:
-        return None
-    scanner = _Scanner(raw)
-    try:
-        kind, start, _ = scanner.next()
+        found = offsets.get(pointer)
+        if found is not None:
+            return found
+        try:
+            tokens = split(pointer)
+        except ValueError:
+            return None
+        # The deepest value on the path that exists. Keys are canonical: an array's elements are keyed by
+        # their decimal index, so "01", "-" or "¹" find nothing there and fall back to the array itself.
+        node, at = "", offsets[""]
         for token in tokens:
-            if kind != "punct":
+            node = f"{node}/{escape(token)}"
+            step = offsets.get(node)
+            if step is None:
                 break
-            opener = scanner.byte(start)
-            if opener == b"{":
-                found = _member(scanner, token)
-            elif opener == b"[" and _INDEX.fullmatch(token):
-                found = _element(scanner, int(token))
-            else:
-                found = None
-            if found is None:
-                break
-            kind, start = found
-    except (_Malformed, UnicodeDecodeError, ValueError):
-        return None
-    return start
+            at = step
+        return at
 
+    def line_column(self, at: int) -> tuple[int, int]:
+        """1-based line and column (in code points) of a character offset."""
+        self._table()
+        line = bisect_right(self._lines, at)
+        line_start = self._lines[line - 1] if line else self._start
+        return line + 1, at - line_start + 1
 
-def line_column(raw: bytes, at: int) -> tuple[int, int]:
-    """1-based line and column of a byte offset; the column counts Unicode code points."""
-    line = raw.count(b"\n", 0, at) + 1
-    line_start = raw.rfind(b"\n", 0, at) + 1
-    if raw.startswith(b"\xef\xbb\xbf") and line_start == 0:
-        line_start = 3
-    return line, len(raw[line_start:at].decode("utf-8", errors="replace")) + 1
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        """1-based (line, column) of the value `pointer` names; its parent's for a missing member."""
+        at = self.offset(pointer)
+        return None if at is None else self.line_column(at)
 
 
 def locate(raw: bytes, pointer: str) -> tuple[int, int] | None:
     """1-based (line, column) of the value `pointer` names in the raw JSON text.
 
     A pointer to a missing member falls back to its parent's location. None when the
-    text cannot be scanned (it is not JSON).
+    text cannot be scanned (it is not JSON). Build a `Locator` to ask about several pointers.
     """
-    at = offset(raw, pointer)
-    if at is None:
-        return None
-    return line_column(raw, at)
+    return Locator(raw).locate(pointer)

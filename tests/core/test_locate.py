@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import orjson
 import pytest
 
-from app.core.locate import locate
+from app.core.locate import Locator, locate
+from app.core.pointer import join
+from tests.conftest import SHARED
 
 DOC = b"""{
   "ociVersion": "1.0.2",
@@ -58,3 +64,40 @@ def test_unlocatable(raw: bytes, pointer: str) -> None:
 
 def test_byte_order_mark_is_not_a_column() -> None:
     assert locate(b'\xef\xbb\xbf{"a": 1}', "/a") == (1, 7)
+
+
+def test_a_locator_answers_every_pointer_from_one_pass() -> None:
+    """Every value of a real document is found where its text starts, from one Locator."""
+    raw = (SHARED / "bench" / "k8s.json").read_bytes()
+    text = raw.decode("utf-8")
+    lines = text.split("\n")
+    locator = Locator(raw)
+    stack: list[tuple[str, Any]] = [("", orjson.loads(raw))]
+    seen = 0
+    while stack:
+        pointer, value = stack.pop()
+        line, column = locator.locate(pointer) or (0, 0)
+        rest = "\n".join([lines[line - 1][column - 1 :], *lines[line:]])
+        parsed, _ = json.JSONDecoder().raw_decode(rest)
+        assert parsed == value, pointer
+        seen += 1
+        if isinstance(value, dict):
+            stack.extend((join(pointer, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((join(pointer, i), v) for i, v in enumerate(value))
+    assert seen > 500
+
+
+def test_values_under_an_earlier_repeated_member_are_forgotten() -> None:
+    raw = b'{"a": {"x": 1, "y": {"z": 2}}, "b": 0, "a": {"y": 3}}'
+    locator = Locator(raw)
+    assert locator.locate("/a") == (1, 45)
+    assert locator.locate("/a/x") == (1, 45)  # only in the earlier "a": the judged "a" stands for it
+    assert locator.locate("/a/y/z") == (1, 51)  # "y" is the later one, a scalar: z falls back to it
+    assert locator.locate("/b") == (1, 37)
+
+
+def test_offsets_and_columns_on_one_long_line_with_non_ascii_text() -> None:
+    raw = ('{"é": "ü", "k": [' + ", ".join(f'"{i}é"' for i in range(3000)) + "]}").encode()
+    locator = Locator(raw)
+    assert locator.locate("/k/2999") == (1, raw.decode().index('"2999é"') + 1)
