@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.installed
+SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: serve test install lint typecheck format openapi grpc clean
+.PHONY: serve test install install-serve lint typecheck format openapi grpc constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,14 @@ $(STAMP): $(BIN)/python pyproject.toml client/pyproject.toml
 
 install: $(STAMP)
 
-serve: install
+# Serving needs only the runtime dependencies, at the versions pinned in constraints.txt (no dev extras).
+$(SERVE_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $(SERVE_STAMP)
+
+install-serve: $(SERVE_STAMP)
+
+serve: install-serve
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
 test: install
@@ -46,6 +54,10 @@ openapi: install
 # Regenerate app/grpc/gen/ from proto/specgate/v1/specgate.proto (tests fail when it drifts).
 grpc: install
 	$(BIN)/python -m app.grpc.codegen
+
+# Rewrite constraints.txt from this environment's runtime closure (after changing or upgrading dependencies).
+constraints: install
+	$(BIN)/python tools/constraints.py > constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

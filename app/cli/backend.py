@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from pydantic import BaseModel
 
 from app import core
-from app.cli.errors import BadCapabilities, DocumentProblem, Refused, ServiceProblem, UsageProblem
+from app.cli.errors import BadCapabilities, DocumentProblem, NotJudged, Refused, ServiceProblem, UsageProblem
 from app.models import (
     CapabilitiesResult,
     CapabilityTable,
@@ -149,16 +149,22 @@ def _ask(model: type[M], call: Callable[[], BaseModel]) -> M:
         answer = call()
     except specgate_client.APIError as exc:
         raise _api_problem(exc) from exc
+    except specgate_client.TransportError as exc:
+        raise NotJudged(f"no answer from the service: {exc}") from exc
     except specgate_client.SpecgateError as exc:
-        raise ServiceProblem(str(exc)) from exc
+        raise NotJudged(str(exc)) from exc
     return model.model_validate(answer.model_dump())
 
 
 def _api_problem(exc: specgate_client.APIError) -> Exception:
     """The backend's error for a non-2xx answer, chosen by the problem type the server sent."""
     problem = exc.problem
+    if exc.status in (401, 403):
+        # The same for every file: the run cannot go on without a token the service accepts.
+        detail = problem.detail if problem is not None else str(exc)
+        return ServiceProblem(f"{exc.status}: {detail}; pass --token (or set SPECGATE_TOKEN) with a token it accepts")
     if problem is None:
-        return ServiceProblem(str(exc))
+        return NotJudged(str(exc))
     kind = problem.type.rsplit(":", 1)[-1]
     extra = problem.model_extra or {}
     if kind.startswith("document-"):
@@ -169,4 +175,6 @@ def _api_problem(exc: specgate_client.APIError) -> Exception:
         return BadCapabilities(exc.errors)
     if kind in ("unknown-profile", "unknown-platform", "bad-argument", "request-parameters"):
         return UsageProblem(problem.detail)
-    return ServiceProblem(str(exc))
+    if exc.status == 413:
+        return NotJudged(f"{exc}; drop --server to judge it in-process")
+    return NotJudged(str(exc))

@@ -10,7 +10,7 @@ from typing import TextIO
 import click
 
 from app.cli.backend import Backend, LocalBackend, RemoteBackend
-from app.cli.errors import ServiceProblem, UsageProblem
+from app.cli.errors import CommandError, ServiceProblem, UsageProblem
 from app.cli.reporters import REPORTER_BY_NAME, Reporter, ReportOptions
 from app.cli.result import FailOn
 from app.models import RuleInfo
@@ -22,10 +22,35 @@ def build_backend(server: str | None, *, timeout: float, token: str | None) -> B
         return LocalBackend()
     try:
         import specgate_client
-    except ImportError:  # pragma: no cover - the client ships beside the CLI; this guards a partial install
-        raise click.UsageError("--server needs the specgate-client package: pip install specgate-client") from None
-    client = specgate_client.Client(base_url=server, timeout=timeout, token=token)
+    except ImportError:  # pragma: no cover - the main distribution ships the client; this guards a broken install
+        raise click.UsageError(
+            "--server needs the specgate_client package, which `pip install .` of this project installs; "
+            "reinstall specgate, or drop --server to judge in-process"
+        ) from None
+    url = service_url(server)
+    client = specgate_client.Client(base_url=url, timeout=timeout, token=token)
+    try:
+        client.health()
+    except specgate_client.SpecgateError as exc:
+        client.close()
+        what = "answered" if isinstance(exc, specgate_client.APIError) else "cannot be reached"
+        raise CommandError(
+            f"the specgate service at {url} {what} ({exc}); is the service running at that address? "
+            "Drop --server to judge in-process"
+        ) from exc
     return RemoteBackend(client)
+
+
+def service_url(server: str) -> str:
+    """The --server URL, refused up front when it lacks a scheme or a host (httpx would fail file by file)."""
+    scheme, separator, rest = server.partition("://")
+    if not separator or scheme.lower() not in ("http", "https") or not rest.strip("/"):
+        hint = f"http://{server}" if not separator else "http://HOST:PORT"
+        raise click.BadParameter(
+            f"{server!r} is not an http:// or https:// URL; write it with its scheme, e.g. {hint}",
+            param_hint="--server",
+        )
+    return server
 
 
 def build_catalog(backend: Backend) -> Callable[[str], list[RuleInfo]]:

@@ -5,7 +5,9 @@ BackendProblem(Exception)    raised by either backend (in-process core or remote
  ├── Refused                 normalize refused an invalid spec (carries the report): exit 1
  ├── BadCapabilities         unknown capability names or wrong shapes, each with its pointer: exit 1
  ├── UsageProblem            an argument is unusable (unknown profile or platform, relative bundle): exit 2
- └── ServiceProblem          the service could not be reached or failed: exit 2
+ └── ServiceProblem          the service could not be reached, refused the token, or failed: exit 2
+      └── NotJudged          the service did not judge this one file (413, a 5xx, the connection broke):
+                             reported as that file's problem, the other files are still judged; exit 2
 click.ClickException
  └── CommandError            a file cannot be read or written, or the service failed: exit 2
 """
@@ -58,6 +60,10 @@ class UsageProblem(BackendProblem):
 
 class ServiceProblem(BackendProblem):
     """The service could not be reached or answered with an error the CLI cannot turn into a finding: exit 2."""
+
+
+class NotJudged(ServiceProblem):
+    """The service did not judge one document (too large, a server error, a broken connection)."""
 
 
 class CommandError(click.ClickException):

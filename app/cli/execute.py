@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from app.cli.backend import Backend
-from app.cli.errors import DocumentProblem
+from app.cli.errors import DocumentProblem, NotJudged
 from app.cli.progress import Mode, progress
 from app.cli.reporters import Reporter
 from app.cli.result import FailOn, FileResult, Tally, document_report
@@ -52,10 +52,10 @@ def judge(plan: ValidatePlan, source: Source, raw: bytes) -> FileResult:
 
 
 def execute(plan: ValidatePlan, err: TextIO) -> int:
-    """Judge every source and report it; 0 all valid, 1 some invalid, 2 some unreadable.
+    """Judge every source and report it; 0 all valid, 1 some invalid, 2 some unreadable or not judged.
 
     Raises:
-        UsageProblem, ServiceProblem: the run cannot go on (unknown profile, service unreachable).
+        UsageProblem, ServiceProblem: the run cannot go on (unknown profile, a token the service refuses).
     """
     tally = Tally()
     with progress(plan.sources, enabled=plan.show_progress) as sources:
@@ -66,7 +66,13 @@ def execute(plan: ValidatePlan, err: TextIO) -> int:
                 err.write(f"specgate: cannot read {source.name}: {exc.strerror or exc}\n")
                 tally.unreadable.append(source.name)
                 continue
-            result = judge(plan, source, raw)
+            try:
+                result = judge(plan, source, raw)
+            except NotJudged as exc:
+                # One file the service would not judge (too large, a server error): its problem, not the run's.
+                err.write(f"specgate: {source.name}: not judged: {exc}\n")
+                tally.not_judged.append(source.name)
+                continue
             tally.add(result, plan.fail_on)
             plan.reporter.add(result)
     plan.reporter.finish(tally)

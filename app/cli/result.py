@@ -99,6 +99,8 @@ class Tally:
     warnings: int = 0
     infos: int = 0
     unreadable: list[str] = field(default_factory=list)
+    not_judged: list[str] = field(default_factory=list)
+    """Files the service did not judge (--server): too large for it, a server error, a broken connection."""
 
     def add(self, result: FileResult, fail_on: FailOn) -> None:
         self.files += 1
@@ -119,11 +121,13 @@ class Tally:
         )
         if self.unreadable:
             text += f", {len(self.unreadable)} unreadable"
+        if self.not_judged:
+            text += f", {len(self.not_judged)} not judged"
         return text
 
     def exit_code(self) -> int:
-        """0 all valid, 1 at least one invalid, 2 when a file could not be read."""
-        if self.unreadable:
+        """0 all valid, 1 at least one invalid, 2 when a file could not be read or judged."""
+        if self.unreadable or self.not_judged:
             return 2
         return 1 if self.invalid else 0
 

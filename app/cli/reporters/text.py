@@ -48,8 +48,8 @@ class TextReporter(Reporter):
 
     def finish(self, tally: Tally) -> None:
         line = tally.line()
-        if tally.files and not tally.invalid and not tally.unreadable:
+        if tally.files and not tally.invalid and not tally.unreadable and not tally.not_judged:
             line = self._style(line, fg="green")
-        elif tally.invalid or tally.unreadable:
+        elif tally.invalid or tally.unreadable or tally.not_judged:
             line = self._style(line, fg="red")
         self.out.write(("\n" if tally.files else "") + line + "\n")
