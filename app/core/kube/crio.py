@@ -15,7 +15,7 @@ from typing import Any
 
 from app.core.kube.containerd import CONTAINERD_READONLY, apparmor_profile, seccomp_profile, selinux_labels_for
 from app.core.kube.identity import PodIdentity, derived_uid, hexid
-from app.core.kube.kubelet import MASKED_PATHS, CriContainer, CriSandbox, Note
+from app.core.kube.kubelet import MASKED_PATHS, CriContainer, CriMount, CriSandbox, Note
 from app.core.kube.node import NodeModel
 from app.core.kube.oci import (
     DEFAULT_PATH,
@@ -68,7 +68,15 @@ def _namespaces(pod: PodIdentity, *, sandbox: bool, node: NodeModel, privileged:
 
 
 def _annotations(
-    node: NodeModel, pod: PodIdentity, sb: CriSandbox, cid: str, *, kind: str, name: str, image: str
+    node: NodeModel,
+    pod: PodIdentity,
+    sb: CriSandbox,
+    cid: str,
+    *,
+    kind: str,
+    name: str,
+    image: str,
+    mounts: list[CriMount] | None = None,
 ) -> dict[str, str]:
     labels = {"io.kubernetes.pod.name": pod.name, "io.kubernetes.pod.namespace": pod.namespace,
               "io.kubernetes.pod.uid": pod.uid}  # fmt: skip
@@ -113,6 +121,9 @@ def _annotations(
     }
     if kind == "container":
         out[PREFIX + "ImageRef"] = image_ref if isinstance(image_ref, str) else "sha256:" + hexid("image/" + image)
+        volumes = [{"container_path": m.container_path, "host_path": m.host_path, "readonly": m.readonly}
+                   for m in mounts or []]  # fmt: skip
+        out[PREFIX + "Volumes"] = _compact(volumes)
         out.update(
             {
                 "io.kubernetes.container.hash": _extra(pod, "container_hash", hexid("hash/" + cid)[:8]),
@@ -285,7 +296,7 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
         "root": root,
         "hostname": sb.hostname or node.node_name,
         "mounts": mounts,
-        "annotations": _annotations(node, pod, sb, cid, kind="container", name=c.name, image=c.image),
+        "annotations": _annotations(node, pod, sb, cid, kind="container", name=c.name, image=c.image, mounts=c.mounts),
         "linux": linux,
     }
 

@@ -333,7 +333,7 @@ def _env(node: NodeModel, source: PodSource, pod: PodIdentity, c: CriContainer, 
             continue
         eptr = join(c.pointer, "env", i)
         if "value" in item:
-            value = str(item.get("value") or "")
+            value = expand(str(item.get("value") or ""), {k: v for k, v, _ in c.env})
         else:
             ref = _dict(_dict(item.get("valueFrom")).get("fieldRef")).get("fieldPath")
             value = fields.get(str(ref), f"<{ref or 'valueFrom'}>")
@@ -420,6 +420,30 @@ def _security(node: NodeModel, source: PodSource, c: CriContainer, container: di
         c.src["pid"] = join(c.pointer, "targetContainerName")
 
 
+def expand(text: str, env: dict[str, str]) -> str:
+    """third_party/forked/golang/expansion.Expand: `$(VAR)` becomes VAR's value when defined, `$$` a literal `$`;
+    anything else is kept as written (the kubelet expands command and args with the container's env)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "$" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt == "$":
+                out.append("$")
+                i += 2
+                continue
+            if nxt == "(":
+                end = text.find(")", i + 2)
+                if end != -1:
+                    name = text[i + 2 : end]
+                    out.append(env[name] if name in env else text[i : end + 1])
+                    i = end + 1
+                    continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
 def _container(
     node: NodeModel, source: PodSource, pod: PodIdentity, qos: QoS, kind: ContainerKind, index: int, raw: Any
 ) -> CriContainer:
@@ -444,6 +468,9 @@ def _container(
     c.tty, c.stdin = raw.get("tty") is True, raw.get("stdin") is True
     _security(node, source, c, raw)
     _env(node, source, pod, c, raw)
+    values = {k: v for k, v, _ in c.env}
+    c.command = None if c.command is None else [expand(a, values) for a in c.command]
+    c.args = None if c.args is None else [expand(a, values) for a in c.args]
     _mounts(node, pod, source, c, raw)
     c.resources = container_resources(node, raw, oom_score_adj(node, source.spec, qos, raw))
     if "resources" in raw:
