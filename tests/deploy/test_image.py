@@ -22,8 +22,10 @@ import httpx
 import orjson
 import pytest
 import trustme
+import yaml
 
 from app.api.examples import CONFIG
+from app.config import Settings
 from tests.conftest import ROOT
 from tests.deploy.dockerfile import Stage, parse
 from tests.deploy.wheelhouse import closure, pack_installed, requirements_of_wheel
@@ -206,3 +208,17 @@ def test_the_installed_client_talks_to_the_installed_server(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "runsc"
+
+
+def test_compose_runs_the_image_as_built() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    (service,) = compose["services"].values()
+    _, runtime = _stages()
+    assert service["build"] == "."
+    host_port = service["ports"][0].rsplit(":", 1)
+    assert host_port[0].startswith("127.0.0.1:"), "published on loopback only"
+    assert host_port[1] == runtime.env()["SPECGATE_PORT"]
+    assert service["read_only"] is True and "/tmp" in service["tmpfs"]
+    assert service["cap_drop"] == ["ALL"]
+    fields = {f"SPECGATE_{name.upper()}" for name in Settings.model_fields}
+    assert set(service.get("environment", {})) <= fields | {"SPECGATE_HOST", "SPECGATE_PORT"}
