@@ -739,6 +739,32 @@ _ROWS: tuple[tuple[str, str, str, str, RuleScope], ...] = (
         SPEC + "config-vm.md",
         "document",
     ),
+    # Not rows of the rule table: config-windows.md#configWindowsCpu, from v1.1.0 "The following parameters can
+    # be specified (mutually exclusive)" for count, shares and maximum; shares "is a value between 0 and 10,000",
+    # maximum is "a percentage times 100".
+    (
+        "OCI-WIN-CPU-EXCL",
+        "MUST",
+        "windows.resources.cpu sets at most one of count, shares and maximum (since 1.1.0)",
+        SPEC + "config-windows.md#configWindowsCpu",
+        "document",
+    ),
+    (
+        "OCI-WIN-CPU-RANGE",
+        "DERIVED",
+        "windows.resources.cpu shares and maximum are within 0..10000",
+        SPEC + "config-windows.md#configWindowsCpu",
+        "document",
+    ),
+    # Not a row of the rule table: config.md "For POSIX platforms, the configuration structure supports hooks" and
+    # "For systems that support POSIX rlimits (for example Linux and Solaris)": Windows has neither.
+    (
+        "OCI-POSIX-ONLY",
+        "DERIVED",
+        "hooks and process.rlimits are POSIX-platform properties: a Windows runtime does not run or apply them",
+        C + "configHooks",
+        "document",
+    ),
     (
         "OCI-LINUX-DEFFS",
         "SHOULD",
@@ -751,7 +777,9 @@ _ROWS: tuple[tuple[str, str, str, str, RuleScope], ...] = (
 LEVELS: dict[str, str] = {row[0]: row[1] for row in _ROWS}
 """The level each rule was derived from (drives the 'not a spec sentence' note of messages)."""
 
-EXTRA_RULES = frozenset({"OCI-SCHEMA", "OCI-VM-PATH-ABS", "OCI-MNT-SRC-WIN"})
+EXTRA_RULES = frozenset(
+    {"OCI-SCHEMA", "OCI-VM-PATH-ABS", "OCI-MNT-SRC-WIN", "OCI-WIN-CPU-EXCL", "OCI-WIN-CPU-RANGE", "OCI-POSIX-ONLY"}
+)
 """Rules of ours that are not rows of the rule table."""
 
 CATALOG = Catalog(

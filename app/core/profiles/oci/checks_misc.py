@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from app.core.pointer import ptr
-from app.core.profiles.oci.context import Context, arr, env_problems, is_abs, obj
+from app.core.profiles.oci.context import Context, arr, env_problems, is_abs, obj, windows_key
+from app.models import Severity
 
 LINUX_MOUNT_OPTIONS = frozenset(
     """async atime bind defaults dev diratime dirsync exec iversion lazytime loud mand noatime nodev nodiratime
@@ -17,7 +18,9 @@ LINUX_MOUNT_OPTIONS = frozenset(
     rnosymfollow ro rprivate rrelatime rro rrw rshared rslave rstrictatime rsuid rsymfollow runbindable rw shared
     silent slave strictatime suid symfollow sync tmpcopyup unbindable idmap ridmap""".split()
 )
-"""The Linux mount option table of config.md (1.1.0 and later)."""
+"""The Linux mount option table of config.md (1.2.0 and later)."""
+LINUX_MOUNT_OPTIONS_1_1 = LINUX_MOUNT_OPTIONS - {"idmap", "ridmap"}
+"""The table of config.md v1.1.0, before idmap and ridmap were added (v1.2.0)."""
 DEFAULT_FILESYSTEMS = {"/proc": "proc", "/sys": "sysfs", "/dev/pts": "devpts", "/dev/shm": "tmpfs"}
 PLATFORM_FILESYSTEMS = {"linux": DEFAULT_FILESYSTEMS, "zos": {"/proc": "proc"}, "freebsd": {"/dev": "devfs"}}
 """The filesystems a container SHOULD have (config-linux.md, config-zos.md, config-freebsd.md#configFreeBSDDevices)."""
@@ -33,7 +36,6 @@ GOOS = frozenset(
 _RDNS = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9_-]+)+$")
 # \\server\share or //server/share, and the \\?\UNC\ form; not device paths such as \\?\Volume{...} or \\.\pipe\x.
 _UNC = re.compile(r"^([\\/]{2}[^\\/?.]|[\\/]{2}\?[\\/]UNC[\\/])", re.IGNORECASE)
-_SIGNAL = re.compile(r"^(SIG[A-Z0-9]+([+-][0-9]+)?|[0-9]+)$")
 
 
 def check(ctx: Context) -> None:
@@ -41,11 +43,6 @@ def check(ctx: Context) -> None:
     _mounts(ctx, arr(ctx.data.get("mounts")))
     _hooks(ctx, obj(ctx.data.get("hooks")))
     _annotations(ctx, ctx.data.get("annotations"))
-
-
-def _all_in_table(options: list[str]) -> bool:
-    """True when every option is in the spec's table (the usual mount: nothing for OCI-MNT-OPTS to say)."""
-    return LINUX_MOUNT_OPTIONS.issuperset(options)
 
 
 def _rooted(destination: str) -> str:
@@ -62,6 +59,13 @@ def _is_bind(mount: dict[str, Any]) -> bool:
 
 def _mounts(ctx: Context, mounts: list[Any]) -> None:
     linuxish = ctx.platform in ("linux", "vm")
+    table = (
+        LINUX_MOUNT_OPTIONS
+        if ctx.judged.at_least(1, 2)
+        else LINUX_MOUNT_OPTIONS_1_1
+        if ctx.judged.at_least(1, 1)
+        else None
+    )
     dests: list[tuple[int, str]] = []
     for index, mount in enumerate(mounts):
         if not isinstance(mount, dict):
@@ -111,9 +115,10 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
             )
         raw_options = arr(mount.get("options"))
         options = [o for o in raw_options if isinstance(o, str)]
-        if linuxish and not _all_in_table(options):
+        # The option table came with v1.1.0 (idmap and ridmap with v1.2.0); before, options were free-form.
+        if linuxish and table is not None and not table.issuperset(options):
             for o_index, option in enumerate(raw_options):
-                if isinstance(option, str) and "=" not in option and option not in LINUX_MOUNT_OPTIONS:
+                if isinstance(option, str) and "=" not in option and option not in table:
                     ctx.add(
                         "OCI-MNT-OPTS",
                         ptr(*where, "options", o_index),
@@ -177,8 +182,9 @@ def _order(ctx: Context, dests: list[tuple[int, str]]) -> None:
     # Each destination is looked up by its ancestors, not compared with every other mount: O(n * depth).
     windows = ctx.platform == "windows"
     sep = "\\" if windows else "/"
-    # Windows paths are case-insensitive and take '/' as a separator too.
-    norm = [(i, d.replace("/", sep).rstrip(sep).lower() if windows else _rooted(d)) for i, d in dests if d]
+    # Windows paths as Windows resolves them: '/' is '\\' too, repeated separators collapse, names are
+    # case-insensitive (windows_key); the root's own separator goes so that _ancestors finds "c:" above "c:\\a".
+    norm = [(i, windows_key(d).rstrip(sep) if windows else _rooted(d)) for i, d in dests if d]
     later: dict[str, int] = {}
     hidden: list[tuple[int, int, str]] = []
     for i, path in reversed(norm):
@@ -221,7 +227,15 @@ def _order(ctx: Context, dests: list[tuple[int, str]]) -> None:
 
 
 def _hooks(ctx: Context, hooks: dict[str, Any]) -> None:
-    if "prestart" in hooks:
+    if hooks and ctx.platform == "windows":
+        ctx.add(
+            "OCI-POSIX-ONLY",
+            "/hooks",
+            'hooks are defined for POSIX platforms only (config.md: "For POSIX platforms, the configuration '
+            'structure supports hooks"): a Windows runtime does not run them; remove the hooks object',
+        )
+    # v1.0.2 marked prestart DEPRECATED; in v1.0.0 and v1.0.1 it is a plain OPTIONAL property.
+    if "prestart" in hooks and ctx.judged.at_least(1, 0, 2):
         ctx.add(
             "OCI-HOOK-PRESTART-DEP",
             "/hooks/prestart",
@@ -249,8 +263,9 @@ def _annotations(ctx: Context, annotations: Any) -> None:
             continue
         if key == "org.opencontainers" or key.startswith("org.opencontainers."):
             if key in IMAGE_KEYS and image_allowed:
-                if isinstance(value, str) and (problem := _image_value(key, value)):
-                    ctx.add("OCI-ANNO-IMAGE-VAL", where, problem)
+                if isinstance(value, str) and (problem := _image_value(key, value, annotations)):
+                    text, severity = problem
+                    ctx.add("OCI-ANNO-IMAGE-VAL", where, text, severity=severity)
             else:
                 allowed = " (since 1.2.0 only the eight org.opencontainers.image.* keys are allowed)"
                 ctx.add(
@@ -264,19 +279,111 @@ def _annotations(ctx: Context, annotations: Any) -> None:
             ctx.add("OCI-ANNO-KEY-RDNS", where, f"{key!r} should use reverse-domain notation, e.g. com.example.{key}")
 
 
-def _image_value(key: str, value: str) -> str | None:
+def _image_value(key: str, value: str, annotations: dict[str, Any]) -> tuple[str, Severity | None] | None:
+    """What is wrong with an org.opencontainers.image.* value as the image-spec defines the property (config.md of
+    the image-spec; values copied by the runtime conversion, conversion.md), with the severity when the image-spec
+    only says SHOULD. os.version and author are free-form strings there."""
     name = key.removeprefix("org.opencontainers.image.")
     if name == "created":
-        try:
-            datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            return f"created {value!r} is not an RFC 3339 date-time such as 2025-01-02T15:04:05Z"
-        if "T" not in value.upper():
-            return f"created {value!r} is not an RFC 3339 date-time such as 2025-01-02T15:04:05Z"
+        if not _rfc3339(value):
+            return f"created {value!r} is not an RFC 3339 section 5.6 date-time such as 2025-01-02T15:04:05Z", None
     elif name == "architecture" and value not in GOARCH:
-        return f"architecture {value!r} is not a GOARCH value such as amd64 or arm64"
+        return f"architecture {value!r} is not a GOARCH value such as amd64 or arm64", None
     elif name == "os" and value not in GOOS:
-        return f"os {value!r} is not a GOOS value such as linux or windows"
-    elif name == "stopSignal" and not _SIGNAL.match(value):
-        return f"stopSignal {value!r} is not a signal name such as SIGTERM or a number"
+        return f"os {value!r} is not a GOOS value such as linux or windows", None
+    elif name == "stopSignal" and not _stop_signal(value):
+        return (
+            f"stopSignal {value!r} is not a signal name in the format SIGNAME, such as SIGTERM, SIGKILL or SIGRTMIN+3",
+            None,
+        )
+    elif name == "variant":
+        return _variant(value, annotations.get("org.opencontainers.image.architecture"))
+    elif name == "os.features":
+        return _os_features(value, annotations.get("org.opencontainers.image.os"))
+    return None
+
+
+# RFC 3339 section 5.6: full-date "T" full-time, seconds required, time-offset Z or +hh:mm ("T" and "Z" may be
+# lower case, section 5.6 NOTE).
+_RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))")
+
+
+def _rfc3339(value: str) -> bool:
+    match = _RFC3339.fullmatch(value)
+    if match is None:
+        return False
+    year, month, day, hour, minute, second = (int(match[i]) for i in range(1, 7))
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return False
+    offset_ok = match[8] is None or (int(match[8]) <= 23 and int(match[9]) <= 59)
+    return hour <= 23 and minute <= 59 and second <= 60 and offset_ok  # 60: a leap second
+
+
+SIGNALS = frozenset(
+    "SIG" + n
+    for n in "ABRT ALRM BUS CHLD CLD CONT FPE HUP ILL INT IO IOT KILL PIPE POLL PROF PWR QUIT SEGV STKFLT STOP SYS "
+    "TERM TRAP TSTP TTIN TTOU URG USR1 USR2 VTALRM WINCH XCPU XFSZ RTMIN RTMAX".split()
+)
+"""Signal names of signal(7); with SIGRTMIN+n and SIGRTMAX-n the forms the image-spec's StopSignal names."""
+_REALTIME = re.compile(r"SIGRTMIN\+([0-9]+)|SIGRTMAX-([0-9]+)")
+_REALTIME_SPAN = 30
+"""SIGRTMIN (34) to SIGRTMAX (64) on Linux."""
+
+
+def _stop_signal(value: str) -> bool:
+    if value in SIGNALS:
+        return True
+    if value.isascii() and value.isdigit():
+        return 1 <= int(value) <= 64  # Dockerfile STOPSIGNAL also takes a number, which the image keeps as written
+    match = _REALTIME.fullmatch(value)
+    return match is not None and 1 <= int(match[1] or match[2]) <= _REALTIME_SPAN
+
+
+VARIANTS: dict[str, re.Pattern[str]] = {
+    "arm": re.compile(r"v[5-8]"),
+    "arm64": re.compile(r"v[89](\.[0-9])?"),
+    "ppc64le": re.compile(r"power[89]|power1[0-9]"),
+    "riscv64": re.compile(r"rva[0-9]{2}u64"),
+    "amd64": re.compile(r"v[1-4]"),
+}
+"""The image-spec's Platform Variants table (image-index.md): arm v6, v7, v8; arm64 v8, v8.1, ...; ppc64le power8,
+power9, ...; riscv64 rva20u64, ...; amd64 v1, v2, v3, ... (Go's GOARM, GOARM64, GOPPC64, GORISCV64, GOAMD64)."""
+
+
+def _variant(value: str, architecture: Any) -> tuple[str, Severity | None] | None:
+    if isinstance(architecture, str) and architecture in VARIANTS:
+        if VARIANTS[architecture].fullmatch(value):
+            return None
+        return (
+            f"variant {value!r} is not a variant of architecture {architecture!r} in the image-spec's Platform "
+            "Variants table (configurations SHOULD use those values)",
+            "warning",
+        )
+    if isinstance(architecture, str) or any(p.fullmatch(value) for p in VARIANTS.values()):
+        return None  # an architecture the table does not list: its variants are implementation-defined
+    return (
+        f"variant {value!r} is none of the image-spec's Platform Variants (v7, v8, v8.1, v3, power9, rva20u64...); "
+        "configurations SHOULD use those values",
+        "warning",
+    )
+
+
+def _os_features(value: str, os_name: Any) -> tuple[str, Severity | None] | None:
+    # os.features is an array of strings in the image configuration; conversion writes it comma-separated.
+    features = value.split(",")
+    if value and any(not f.strip() for f in features):
+        return (
+            f"os.features {value!r} has an empty entry: write the features comma-separated, e.g. win32k",
+            "warning",
+        )
+    if os_name == "windows":
+        unknown = [f for f in features if f and f != "win32k"]
+        if unknown:
+            return (
+                f"os.features {unknown[0]!r} is not a Windows OS feature the image-spec defines (win32k); image "
+                "indexes SHOULD use, and implementations SHOULD understand, only those",
+                "warning",
+            )
     return None

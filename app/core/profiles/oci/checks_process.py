@@ -16,6 +16,17 @@ LINUX_RLIMITS = frozenset(
     "STACK".split()
 )
 SOLARIS_RLIMITS = frozenset("RLIMIT_" + n for n in "AS CORE CPU DATA FSIZE NOFILE STACK".split())
+FREEBSD_RLIMITS = frozenset(
+    "RLIMIT_" + n
+    for n in "AS CORE CPU DATA FSIZE KQUEUES MEMLOCK NOFILE NPROC NPTS PIPEBUF RSS SBSIZE STACK SWAP UMTXP VMEM".split()
+)
+"""FreeBSD getrlimit(2) (sys/resource.h: RLIMIT_CPU..RLIMIT_PIPEBUF, RLIMIT_VMEM the same as RLIMIT_AS)."""
+ZOS_RLIMITS = frozenset("RLIMIT_" + n for n in "AS CORE CPU DATA FSIZE MEMLIMIT NOFILE STACK".split())
+"""z/OS UNIX getrlimit(): the POSIX resources plus RLIMIT_MEMLIMIT (storage above the bar, in 1 MB segments)."""
+PLATFORM_RLIMITS = {"linux": LINUX_RLIMITS, "solaris": SOLARIS_RLIMITS, "freebsd": FREEBSD_RLIMITS,
+                    "zos": ZOS_RLIMITS}  # fmt: skip
+"""config.md#configPOSIXProcess: the runtime MUST error for a type it cannot map to the kernel's interface."""
+_PLATFORM_NAMES = {"linux": "Linux", "solaris": "Solaris", "freebsd": "FreeBSD", "zos": "z/OS"}
 _SELINUX = re.compile(r"^[^:\s]+:[^:\s]+:[^:\s]+(:.+)?$")
 
 
@@ -140,7 +151,14 @@ def _user(ctx: Context, value: Any) -> None:
 
 def _rlimits(ctx: Context, rlimits: list[Any]) -> None:
     seen: dict[str, int] = {}
-    known = SOLARIS_RLIMITS if ctx.platform == "solaris" else LINUX_RLIMITS
+    known = PLATFORM_RLIMITS.get(ctx.platform)
+    if rlimits and ctx.platform == "windows":
+        ctx.add(
+            "OCI-POSIX-ONLY",
+            "/process/rlimits",
+            "rlimits are for systems that support POSIX rlimits (config.md#configPOSIXProcess); Windows does not: "
+            "a Windows runtime does not apply them, remove them",
+        )
     for index, entry in enumerate(rlimits):
         if not isinstance(entry, dict):
             continue
@@ -154,11 +172,12 @@ def _rlimits(ctx: Context, rlimits: list[Any]) -> None:
                 )
             else:
                 seen[kind] = index
-            if ctx.platform in ("linux", "solaris") and kind.startswith("RLIMIT_") and kind not in known:
+            if known is not None and kind.startswith("RLIMIT_") and kind not in known:
                 ctx.add(
                     "OCI-RLIM-TYPE-KNOWN",
                     ptr("process", "rlimits", index, "type"),
-                    f"{kind} is not a {ctx.platform} resource limit; known: {', '.join(sorted(known))}",
+                    f"{kind} is not a {_PLATFORM_NAMES[ctx.platform]} resource limit; known: "
+                    f"{', '.join(sorted(known))}",
                 )
         soft, hard = integer(entry.get("soft")), integer(entry.get("hard"))
         if soft is not None and hard is not None and soft > hard:

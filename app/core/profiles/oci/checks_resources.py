@@ -84,7 +84,8 @@ def _memory(ctx: Context, memory: dict[str, Any]) -> None:
         value = integer(memory.get(key))
         if value is not None and value < -1:
             ctx.add("OCI-MEM-VALUES", ptr(*base, key), f"{key} {value} is invalid: use bytes, or -1 for unlimited")
-    for key in ("kernel", "kernelTCP"):
+    # NOT RECOMMENDED since v1.1.0; in v1.0.x kernel and kernelTCP are plain OPTIONAL properties.
+    for key in ("kernel", "kernelTCP") if ctx.judged.at_least(1, 1) else ():
         if key in memory:
             ctx.add(
                 "OCI-MEM-KERNEL-DEP",

@@ -85,6 +85,43 @@ def is_abs(path: str, platform: str) -> bool:
     return path.startswith("/")
 
 
+def windows_key(path: str) -> str:
+    """A Windows path as Windows resolves it (GetFullPathName), case-folded, for comparing two paths.
+
+    '/' and '\\' are one separator; repeated separators collapse (c:\\\\a is c:\\a); "." and ".." segments are
+    resolved, never above the root (c:\\ or \\\\server\\share); without a trailing separator the last segment
+    loses its trailing periods and spaces; the trailing separator goes. NTFS compares names case-insensitively, so
+    drive letters and names are folded. \\\\?\\ paths are passed to the filesystem as written: only folded.
+    """
+    if path.startswith("\\\\?\\"):
+        return path.lower()
+    path = path.replace("/", "\\")
+    if path.startswith("\\\\"):
+        # UNC (\\\\server\\share\\...) or device (\\\\.\\...): the first two segments are the root.
+        parts = [p for p in path[2:].split("\\") if p]
+        root, rest = "\\\\" + "\\".join(parts[:2]), parts[2:]
+    elif path[1:2] == ":":
+        root, rest = path[:2] + ("\\" if path[2:3] == "\\" else ""), path[2:].split("\\")
+    else:
+        root, rest = ("\\" if path[:1] == "\\" else ""), path.split("\\")
+    if not path.endswith("\\") and rest and rest[-1] not in (".", ".."):
+        rest[-1] = rest[-1].rstrip(". ")
+    kept: list[str] = []
+    for segment in rest:
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if kept:
+                kept.pop()
+            continue
+        kept.append(segment)
+    joined = "\\".join(kept)
+    if root.endswith("\\") or (root and not root.endswith(":") and joined):
+        sep = "" if root.endswith("\\") else "\\"
+        return (root + sep + joined).lower()
+    return (root + joined).lower()
+
+
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 

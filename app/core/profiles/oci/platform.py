@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from app.core.pointer import ptr
-from app.core.profiles.oci.context import Context, is_abs, obj
+from app.core.profiles.oci.context import Context, integer, is_abs, obj
 
 PLATFORMS: tuple[str, ...] = ("linux", "windows", "solaris", "vm", "zos", "freebsd")
 """Target platforms of profile `oci`; each is also the name of its top-level object."""
@@ -49,6 +49,34 @@ def check(ctx: Context) -> None:
             )
     _root(ctx)
     _vm(ctx)
+    if platform == "windows":
+        _windows_cpu(ctx)
+
+
+_WINDOWS_CPU_EXCLUSIVE = ("count", "shares", "maximum")
+
+
+def _windows_cpu(ctx: Context) -> None:
+    """config-windows.md#configWindowsCpu: count, shares and maximum are mutually exclusive (since 1.1.0), and
+    shares and maximum count cycles per 10,000."""
+    cpu = obj(obj(obj(ctx.data.get("windows")).get("resources")).get("cpu"))
+    if not cpu:
+        return
+    base = ("windows", "resources", "cpu")
+    given = [k for k in _WINDOWS_CPU_EXCLUSIVE if cpu.get(k) is not None]
+    if len(given) > 1 and ctx.judged.at_least(1, 1):
+        for key in given[1:]:
+            ctx.add(
+                "OCI-WIN-CPU-EXCL",
+                ptr(*base, key),
+                f"cpu.{key} is set together with cpu.{given[0]}: count, shares and maximum are mutually exclusive; "
+                "keep one",
+            )
+    for key in ("shares", "maximum"):
+        value = integer(cpu.get(key))
+        if value is not None and not 0 <= value <= 10000:
+            what = "a weight from 0 to 10,000" if key == "shares" else "a percentage times 100 (0 to 10,000)"
+            ctx.add("OCI-WIN-CPU-RANGE", ptr(*base, key), f"cpu.{key} {value} is out of range: it is {what}")
 
 
 _VM_PATHS = (("hypervisor", "path"), ("kernel", "path"), ("kernel", "initrd"), ("image", "path"))

@@ -218,6 +218,35 @@ CASES = [
         "/process/rlimits/0/type",
         {"/process/rlimits": [{"type": "RLIMIT_LOCKS", "soft": 1, "hard": 1}]},
     ),
+    # config-windows.md#configWindowsCpu (v1.1.0+): "The following parameters can be specified (mutually exclusive)".
+    case(
+        "OCI-WIN-CPU-EXCL",
+        {"/windows/resources": {"cpu": {"count": 2, "maximum": 5000}}},
+        "/windows/resources/cpu/maximum",
+        {"/windows/resources": {"cpu": {"maximum": 5000}}},
+        base=WINDOWS,
+        platform="windows",
+    ),
+    # shares "is a value between 0 and 10,000"; maximum is "a percentage times 100".
+    case(
+        "OCI-WIN-CPU-RANGE",
+        {"/windows/resources": {"cpu": {"shares": 20000}}},
+        "/windows/resources/cpu/shares",
+        {"/windows/resources": {"cpu": {"shares": 10000}}},
+        base=WINDOWS,
+        platform="windows",
+        severity="warning",
+    ),
+    # config.md: "For POSIX platforms, the configuration structure supports hooks".
+    case(
+        "OCI-POSIX-ONLY",
+        {"/hooks": {"poststop": [{"path": "C:\\hooks\\stop.exe"}]}},
+        "/hooks",
+        {"/hooks": DEL},
+        base=WINDOWS,
+        platform="windows",
+        severity="warning",
+    ),
     case(
         "OCI-RLIM-DUP",
         {"/process/rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}] * 2},
