@@ -16,7 +16,7 @@ from app.api.docs import install_docs
 from app.api.drain import DrainMiddleware
 from app.api.errors import install_exception_handlers
 from app.api.examples import CONFIG
-from app.api.main import api_router
+from app.api.main import api_routers
 from app.api.methods import MethodsMiddleware
 from app.api.schema import install_openapi
 from app.auth import TokenVerifier
@@ -111,7 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TokenMiddleware, verifier=verifier)
     app.add_middleware(DrainMiddleware, max_bytes=settings.drain_bytes, max_seconds=settings.drain_seconds)
     install_exception_handlers(app)
-    app.include_router(api_router)
+    for router in api_routers:
+        app.include_router(router)
     install_openapi(app)
     if docs:
         install_docs(app)

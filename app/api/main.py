@@ -1,16 +1,17 @@
-"""The API router: every resource's router, collected."""
+"""The API's routers, one per resource, in the order their routes are matched."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from app.api.deps import single_query_values
 from app.api.routes import capabilities, health, mounts, normalize, rules, validate
 
-api_router = APIRouter(dependencies=[Depends(single_query_values)])
-api_router.include_router(validate.router)
-api_router.include_router(normalize.router)
-api_router.include_router(capabilities.router)
-api_router.include_router(mounts.router)
-api_router.include_router(rules.router)
-api_router.include_router(health.router)
+api_routers: list[APIRouter] = [
+    validate.router,
+    normalize.router,
+    capabilities.router,
+    mounts.router,
+    rules.router,
+    health.router,
+]
+"""Included into the app one by one: every level of nested routers is walked again on each request."""

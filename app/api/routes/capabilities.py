@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app import core
-from app.api.deps import ProfileQuery, RawDocument
+from app.api.deps import ProfileQuery, SingleQueryValues, read_document
 from app.api.errors import problem_responses
 from app.api.examples import capabilities_body
+from app.api.responses import ModelResponse
 from app.models import CapabilitiesResult, CapabilityTable
 
 router = APIRouter(prefix="/capabilities", tags=["capabilities"])
@@ -17,12 +18,14 @@ router = APIRouter(prefix="/capabilities", tags=["capabilities"])
     "",
     summary="List the capabilities a profile knows",
     description="Every capability name the profile accepts, with its number, and the highest number (`last_cap`).",
+    response_model=CapabilityTable,
+    dependencies=[SingleQueryValues],
     response_description="The capability table.",
     responses=problem_responses(422),
 )
-async def capability_table(profile: ProfileQuery = "runsc") -> CapabilityTable:
+async def capability_table(profile: ProfileQuery = "runsc") -> ModelResponse:
     """List the capabilities a profile knows."""
-    return core.capability_table(profile=profile)
+    return ModelResponse(core.capability_table(profile=profile))
 
 
 @router.post(
@@ -33,10 +36,12 @@ async def capability_table(profile: ProfileQuery = "runsc") -> CapabilityTable:
         "prints (16 hex digits, e.g. `0x0000000000000021`), for all five sets including `ambient`. `granted` is "
         "what the runtime actually gives the task. Unknown names get 422, each with its JSON Pointer."
     ),
+    response_model=CapabilitiesResult,
     response_description="The five sets as names and masks.",
     responses=problem_responses(400, 413, 415, 422),
     openapi_extra=capabilities_body(),
 )
-async def capability_sets(raw: RawDocument, profile: ProfileQuery = "runsc") -> CapabilitiesResult:
+async def capability_sets(request: Request, profile: ProfileQuery = "runsc") -> ModelResponse:
     """Resolve capability sets to names and masks."""
-    return core.capabilities(core.load(raw).data, profile=profile)
+    raw = await read_document(request)  # not a dependency: see app.api.offload.judge
+    return ModelResponse(core.capabilities(core.load(raw).data, profile=profile))

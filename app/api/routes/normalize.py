@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app import core
-from app.api.deps import BundleQuery, ProfileQuery, RawDocument, SettingsDep
+from app.api.deps import BundleQuery, ProfileQuery
 from app.api.errors import problem_responses
 from app.api.examples import document_body
 from app.api.offload import judge
+from app.api.responses import ModelResponse
 from app.models import NormalizeResult
 
 router = APIRouter(tags=["normalize"])
@@ -24,12 +25,11 @@ router = APIRouter(tags=["normalize"])
         "A spec the runtime would refuse gets 422 with the validation report in the problem body. "
         "The server never reads `bundle` from its own disk."
     ),
+    response_model=NormalizeResult,
     response_description="The normalized spec, the RFC 6902 patch and the findings.",
     responses=problem_responses(400, 413, 415, 422),
     openapi_extra=document_body("The config.json, sent as its raw bytes.", invalid=False),
 )
-async def normalize(
-    raw: RawDocument, settings: SettingsDep, bundle: BundleQuery, profile: ProfileQuery = "runsc"
-) -> NormalizeResult:
+async def normalize(request: Request, bundle: BundleQuery, profile: ProfileQuery = "runsc") -> ModelResponse:
     """Normalize a config.json against its bundle directory."""
-    return await judge(settings.inline_bytes, len(raw), core.normalize, raw, profile=profile, bundle=bundle)
+    return ModelResponse(await judge(request, core.normalize, profile=profile, bundle=bundle))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app import core
-from app.api.deps import LifecycleQuery, PlatformQuery, ProfileQuery, RawDocument, SettingsDep
+from app.api.deps import LifecycleQuery, PlatformQuery, ProfileQuery
 from app.api.errors import problem_responses
 from app.api.examples import document_body
 from app.api.offload import judge
+from app.api.responses import ModelResponse
 from app.models import ValidationReport
 
 router = APIRouter(tags=["validate"])
@@ -25,24 +26,23 @@ router = APIRouter(tags=["validate"])
         "`valid` (true iff there is no `error` finding). A body that is not JSON, not UTF-8 or not an object "
         "gets 400 with the line and column."
     ),
+    response_model=ValidationReport,
     response_description="The report: verdict, findings, counts by severity and sandbox placement.",
     responses=problem_responses(400, 413, 415, 422),
     openapi_extra=document_body("The config.json, sent as its raw bytes (`Content-Type: application/json`)."),
 )
 async def validate(
-    raw: RawDocument,
-    settings: SettingsDep,
+    request: Request,
     profile: ProfileQuery = "runsc",
     platform: PlatformQuery = "linux",
     lifecycle: LifecycleQuery = "create",
-) -> ValidationReport:
+) -> ModelResponse:
     """Validate a config.json."""
-    return await judge(
-        settings.inline_bytes,
-        len(raw),
+    report = await judge(
+        request,
         core.validate,
-        raw,
         profile=profile,
         platform=platform,
         lifecycle=lifecycle,  # type: ignore[arg-type]  # the core refuses other values with BadArgument
     )
+    return ModelResponse(report)
