@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import math
+import os
 from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def usable_cpus(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """CPUs this process may run on: its affinity mask, capped by a cgroup v2 CPU quota when there is one.
+
+    `os.cpu_count()` counts the host's CPUs; in a container limited to 2 CPUs on a 64-CPU node that
+    would start 64 workers. The affinity mask (taskset, cpusets) and the quota (`cpu.max`, what a
+    Kubernetes CPU limit sets) are what the process can really use; a fractional quota rounds up.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota readable: the affinity mask alone
+    return max(1, cpus)
 
 
 class Settings(BaseSettings):
@@ -112,3 +133,12 @@ class Settings(BaseSettings):
     def _lower_level(cls, value: object) -> object:
         # LOG_LEVEL=INFO is as common as info.
         return value.strip().lower() if isinstance(value, str) else value
+
+    # perf: worker processes of `specgate serve`
+    workers: int = Field(
+        default_factory=usable_cpus,
+        ge=1,
+        description="Worker processes of `specgate serve` (SPECGATE_WORKERS). Default: the CPUs the process may "
+        "use (affinity mask, capped by a cgroup CPU quota). Each worker holds every profile's compiled validators: "
+        "about 60 MB of RSS (docs/performance.md).",
+    )

@@ -153,9 +153,15 @@ def validate(
     type=click.IntRange(0, 65535),
     help="Port to listen on (env SPECGATE_PORT).",
 )
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes.")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Worker processes [default: SPECGATE_WORKERS, else one per CPU the process may use]. "
+    "Each holds its own compiled validators (~70 MiB RSS).",
+)
 @click.option("--log-level", default="info", show_default=True, help="uvicorn log level.")
-@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development; one worker).")
 @tls_options
 @click.option(
     "--grpc-port",
@@ -168,7 +174,7 @@ def validate(
 def serve(
     host: str,
     port: int,
-    workers: int,
+    workers: int | None,
     log_level: str,
     reload: bool,
     tls_cert: str | None,
@@ -186,13 +192,18 @@ def serve(
     if grpc_port is not None and grpc_host is None:
         grpc_host = host
     settings = serve_settings(
-        tls_cert=tls_cert, tls_key=tls_key, tls_client_ca=tls_client_ca, grpc_port=grpc_port, grpc_host=grpc_host
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        tls_client_ca=tls_client_ca,
+        grpc_port=grpc_port,
+        grpc_host=grpc_host,
+        workers=workers,
     )
     uvicorn.run(
         "app.main:app",
         host=host,
         port=port,
-        workers=workers,
+        workers=1 if reload and workers is None else settings.workers,
         log_level=log_level,
         reload=reload,
         **tls_server_options(settings),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app import core
+from app.config import usable_cpus
 from tests.cli.conftest import FIXTURES, Run
 
 VALID = FIXTURES / "valid" / "config.json"
@@ -93,7 +94,37 @@ def test_serve_runs_uvicorn_on_the_app(run: Run, monkeypatch: pytest.MonkeyPatch
 
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    # Set (empty counts as unset) so that monkeypatch restores it: serve exports the options it was given.
+    monkeypatch.setenv("SPECGATE_WORKERS", "")
     assert run("serve", "--host", "0.0.0.0", "--port", "9000").exit_code == 0
     assert calls == [
-        ("app.main:app", {"host": "0.0.0.0", "port": 9000, "workers": 1, "log_level": "info", "reload": False})
+        (
+            "app.main:app",
+            {"host": "0.0.0.0", "port": 9000, "workers": usable_cpus(), "log_level": "info", "reload": False},
+        )
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "workers"),
+    [
+        pytest.param(["--workers", "3"], None, 3, id="option"),
+        pytest.param([], "5", 5, id="env"),
+        pytest.param(["--workers", "2"], "5", 2, id="option-over-env"),
+        pytest.param(["--reload"], None, 1, id="reload-one-worker"),
+    ],
+)
+def test_serve_workers(
+    run: Run, monkeypatch: pytest.MonkeyPatch, args: list[str], env: str | None, workers: int
+) -> None:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    monkeypatch.setenv("SPECGATE_WORKERS", env or "")  # empty counts as unset; restored after the test
+    assert run("serve", *args).exit_code == 0
+    assert calls[0]["workers"] == workers
+
+
+def test_serve_refuses_zero_workers(run: Run) -> None:
+    assert run("serve", "--workers", "0").exit_code == 2
