@@ -7,7 +7,7 @@ PORT ?= 8080
 STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
 
-.PHONY: serve test install install-serve lint typecheck format openapi grpc constraints clean
+.PHONY: serve test install install-serve lint typecheck format openapi grpc constraints bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ typecheck: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The benchmark (bench/README.md): a few minutes, loopback only; writes bench/results.json and docs/performance.md.
+bench: install
+	$(BIN)/python -m bench
 
 # Rewrite openapi/openapi.json from the app (tests fail when it drifts).
 openapi: install

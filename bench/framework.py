@@ -1,0 +1,262 @@
+"""What every benchmark section uses: its context, its result, targets, timers, servers and load generators.
+
+A section is a module in bench/sections/ defining `TITLE: str`, `ORDER: int` and `run(ctx: Context) -> Result`
+(bench/README.md). The runner imports them in ORDER, gives each the same Context, and writes one
+bench/results.json and one docs/performance.md from the Results.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import timeit
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "bench"
+DOCUMENTS = ("small", "k8s", "big")
+PYTHON = sys.executable
+TIMERS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+@dataclass
+class Target:
+    """One goal of docs/performance.md: what is measured, the goal in words, the measured value, met or not."""
+
+    name: str
+    goal: str
+    value: str
+    met: bool | None  # None: not measured in this run (say why in `value`)
+
+
+@dataclass
+class Result:
+    """What a section hands back: numbers for results.json, targets, and its Markdown for docs/performance.md."""
+
+    metrics: dict[str, Any] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    markdown: str = ""
+
+
+@dataclass
+class Context:
+    """Shared by every section of one run."""
+
+    quick: bool = False  # smaller loops (a smoke run, e.g. in tests); numbers are then only indicative
+    clock: str = "cpu"  # in-process timings: this process's CPU time (steadier on a busy machine) or wall
+    repeat: int = 5  # in-process timings keep the best of `repeat` runs
+    budget: float = 0.2  # seconds per in-process timing run
+    http_seconds: float = 8.0  # length of each load-generator run
+    notes: list[str] = field(default_factory=list)  # caveats any section wants printed under the machine
+
+    def document(self, name: str) -> bytes:
+        """The bytes of tests/data/bench/<name>.json."""
+        return (DATA / f"{name}.json").read_bytes()
+
+    def best(self, func: Callable[[], object], *, repeat: int | None = None, budget: float | None = None) -> float:
+        """Seconds per call, best of `repeat` runs of about `budget` seconds each (warmed up first)."""
+        return best(func, repeat or self.repeat, budget or self.budget, self.clock)
+
+
+def best(func: Callable[[], object], repeat: int, budget: float, clock: str = "cpu") -> float:
+    """Best time of one call, in seconds: warm up, size the loop to `budget` seconds, keep the best of `repeat`.
+
+    Calibrated from one timed call rather than timeit's autorange (which spends at least 0.2 s per
+    measurement), so that the whole benchmark stays within its few minutes on a busy machine.
+    """
+    timer = timeit.Timer(func, timer=TIMERS[clock])
+    timer.timeit(number=1)  # warm-up: compiles validators, fills the profile's tables
+    one = timer.timeit(number=1)
+    number = max(1, int(budget / max(one, 1e-7)))
+    return min(timer.repeat(repeat=repeat, number=number)) / number
+
+
+def us(seconds: float) -> str:
+    """Seconds as microseconds (or milliseconds when large), for tables."""
+    return f"{seconds * 1e3:.1f} ms" if seconds >= 0.01 else f"{seconds * 1e6:.1f} us"
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    """A Markdown table; the first column left-aligned, the others right-aligned."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# Servers -------------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    """A uvicorn serving an app on loopback, in its own process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def worker_pids(self) -> list[int]:
+        """The process serving requests (with --workers N, the children of the supervisor)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pids = [int(p) for p in children.read_text().split()] if children.exists() else []
+        # uvicorn --workers N forks a supervisor's children; with one worker it serves in the process itself.
+        return [p for p in pids if _is_python(p)] or [self.process.pid]
+
+    def rss_mib(self) -> list[float]:
+        """Resident memory of each serving process, in MiB."""
+        return [rss_mib(pid) for pid in self.worker_pids()]
+
+
+def _is_python(pid: int) -> bool:
+    try:
+        return "python" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+
+
+def rss_mib(pid: int) -> float:
+    """VmRSS of a process, in MiB (0 when it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+@contextmanager
+def serve(app: str, *, workers: int = 1, env: dict[str, str] | None = None, ready: str = "/") -> Iterator[Server]:
+    """Run `uvicorn APP --workers N` on a free loopback port, as `make serve` runs it; stop it on exit.
+
+    `ready` is a path polled until it answers 2xx; the server's output goes to /dev/null, access log
+    included, the same for every app served, so comparisons stay fair.
+    """
+    port = free_port()
+    command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{app} exited with {process.returncode} before serving")
+            try:
+                urllib.request.urlopen(url + ready, timeout=1).close()
+                break  # 2xx: ready (specgate's /readyz answers 503 until every profile is warmed up)
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{app} did not answer 2xx on {url + ready} within 60 s") from None
+                time.sleep(0.1)
+        yield Server(url, process)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+# Load generation -----------------------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str | None:
+    """The path of wrk, installing Debian's package when it is missing and we may (root); None if unavailable."""
+    found = shutil.which("wrk")
+    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, capture_output=True, timeout=180)
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=180)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, capture_output=True, timeout=180)
+    return shutil.which("wrk")
+
+
+_WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
+wrk.body = f:read("*all")
+f:close()
+local statuses = {}
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  io.write("BENCH-JSON {")
+  local e = summary.errors
+  io.write(string.format('"requests": %d, "seconds": %f, "errors": %d, ',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.status + e.timeout))
+  io.write(string.format('"p50_ms": %f, "p90_ms": %f, "p99_ms": %f, "max_ms": %f, "mean_ms": %f}\\n',
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, latency.mean / 1000))
+end
+"""
+
+
+def wrk_post(
+    url: str, body: Path, *, connections: int = 64, threads: int = 1, seconds: float = 8.0
+) -> dict[str, float]:
+    """POST `body` to `url` with wrk for `seconds`; requests/s and latency percentiles (ms), errors counted.
+
+    wrk is an event-driven C load generator: one thread drives 64 connections at well over the rate a Python
+    server answers, so on a 2-core machine it leaves the other core to the server.
+    """
+    wrk = ensure_wrk()
+    if wrk is None:
+        raise RuntimeError("wrk is not installed (apt-get install wrk)")
+    script = ROOT / "bench" / ".wrk-post.lua"
+    script.write_text(_WRK_SCRIPT)
+    try:
+        completed = subprocess.run(
+            [
+                wrk,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                url,
+            ],
+            env={**os.environ, "BENCH_BODY": str(body)},
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        )
+    finally:
+        script.unlink(missing_ok=True)
+    line = next((ln for ln in completed.stdout.splitlines() if ln.startswith("BENCH-JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no summary: {completed.stdout[-500:]} {completed.stderr[-500:]}")
+    import json
+
+    numbers: dict[str, float] = json.loads(line.removeprefix("BENCH-JSON "))
+    numbers["rps"] = numbers["requests"] / numbers["seconds"] if numbers["seconds"] else 0.0
+    return numbers

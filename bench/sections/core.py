@@ -1,0 +1,95 @@
+"""In-process: orjson.loads (the floor), app.core.validate per profile and python-jsonschema, on small/k8s/big."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import orjson
+
+from bench.framework import DOCUMENTS, Context, Result, Target, table, us
+
+TITLE = "Core, in-process: the parse floor, each profile, python-jsonschema"
+ORDER = 10
+
+# The issue's goals: a full validation within these multiples of orjson.loads of the same bytes.
+CORE_GOALS = {"small": 8.0, "k8s": 3.0, "big": 5.0}
+GOAL_PROFILES = ("runsc", "oci")
+JSONSCHEMA_GOAL = 50.0  # at least this many times faster than python-jsonschema on k8s.json
+
+
+def jsonschema_validator() -> Any:
+    """python-jsonschema's Draft 4 validator over the runtime-spec schema of the newest release, as the oci
+    profile loads it (the same files, the same upstream fixes)."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    from app.core.profiles.oci.schema import LATEST, ROOT, base_uri, files
+
+    schemas = files(LATEST)
+    registry = Registry().with_resources(
+        (base_uri(LATEST) + name, Resource.from_contents(schema, default_specification=DRAFT4))
+        for name, schema in schemas.items()
+    )
+    return jsonschema.Draft4Validator(schemas[ROOT], registry=registry)
+
+
+def run(ctx: Context) -> Result:
+    from app.core import profile_names, validate
+
+    profiles = profile_names()
+    checker = jsonschema_validator()
+
+    def all_errors(raw: bytes) -> int:
+        return sum(1 for _ in checker.iter_errors(orjson.loads(raw)))  # every error, as the core reports all
+
+    metrics: dict[str, Any] = {}
+    rows = []
+    for name in DOCUMENTS:
+        raw = ctx.document(name)
+        floor = ctx.best(partial(orjson.loads, raw))
+        cell: dict[str, Any] = {"bytes": len(raw), "orjson_loads_s": floor, "profiles": {}}
+        row: list[Any] = [f"{name} ({len(raw) / 1024:.1f} KiB)", us(floor)]
+        for profile in profiles:
+            spent = ctx.best(partial(validate, raw, profile=profile))
+            cell["profiles"][profile] = {"seconds": spent, "ratio": spent / floor}
+            row.append(f"{us(spent)} ({spent / floor:.1f}x)")
+        # python-jsonschema is slow on big.json: a few single calls are enough to time it.
+        slow = ctx.best(partial(all_errors, raw), repeat=3 if name == "big" else ctx.repeat, budget=0.01)
+        cell["jsonschema"] = {"seconds": slow, "ratio": slow / floor, "errors": all_errors(raw)}
+        row.append(f"{us(slow)} ({slow / floor:.0f}x)")
+        metrics[name] = cell
+        rows.append(row)
+
+    targets = []
+    for name, goal in CORE_GOALS.items():
+        for profile in GOAL_PROFILES:
+            ratio = metrics[name]["profiles"][profile]["ratio"]
+            targets.append(
+                Target(f"core {profile} {name}.json", f"<= {goal:g}x orjson.loads", f"{ratio:.1f}x", ratio <= goal)
+            )
+    for profile in GOAL_PROFILES:
+        speedup = metrics["k8s"]["jsonschema"]["seconds"] / metrics["k8s"]["profiles"][profile]["seconds"]
+        targets.append(
+            Target(
+                f"core {profile} vs python-jsonschema, k8s.json",
+                f">= {JSONSCHEMA_GOAL:g}x faster",
+                f"{speedup:.0f}x",
+                speedup >= JSONSCHEMA_GOAL,
+            )
+        )
+    metrics["jsonschema_speedup_k8s"] = {
+        p: metrics["k8s"]["jsonschema"]["seconds"] / metrics["k8s"]["profiles"][p]["seconds"] for p in profiles
+    }
+    markdown = "\n\n".join(
+        [
+            "Time of one call and its ratio to `orjson.loads` of the same bytes. `validate` parses the bytes "
+            "itself, so the ratio includes the parse; python-jsonschema (Draft 4, the runtime-spec schema of the "
+            "newest release as the `oci` profile loads it) is timed on `orjson.loads` plus `iter_errors` to the "
+            "end (all errors, as specgate reports all findings). It checks the schema only: every profile checks "
+            "strictly more (runtime behaviour, cross-field rules, duplicate members, Go decoding).",
+            table(["document", "orjson.loads", *profiles, "python-jsonschema"], rows),
+        ]
+    )
+    return Result(metrics=metrics, targets=targets, markdown=markdown)
