@@ -196,7 +196,7 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
     label_options = c.selinux if has_selinux_options(c.selinux) else sb.selinux
     label_src = c.src.get("selinux") if has_selinux_options(c.selinux) else sb.src.get("selinux")
     # A Pod-level seLinuxOptions dropped on a non-labelling node is reported once, on the sandbox.
-    own = has_selinux_options(c.selinux)
+    own = has_selinux_options(c.selinux) and c.src.get("selinux", "").startswith(c.pointer + "/")
     process_label, mount_label = selinux_labels_for(
         node, label_options, label_src or c.pointer, pod.sandbox_id, notes if own else [], f"container {c.name!r}"
     )

@@ -206,7 +206,7 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
     apparmor = apparmor_profile(c.apparmor, c.privileged, node, notes, c.pointer)
     if apparmor:
         process["apparmorProfile"] = CRIO_APPARMOR_DEFAULT if apparmor == "cri-containerd.apparmor.d" else apparmor
-    own = has_selinux_options(c.selinux)
+    own = has_selinux_options(c.selinux) and c.src.get("selinux", "").startswith(c.pointer + "/")
     options = c.selinux if own else sb.selinux
     label_src = (c.src.get("selinux") if own else sb.src.get("selinux")) or c.pointer
     process_label, mount_label = selinux_labels_for(node, options, label_src, pod.sandbox_id, notes if own else [],
