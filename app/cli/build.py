@@ -13,7 +13,7 @@ from app.cli.backend import Backend, LocalBackend, RemoteBackend
 from app.cli.errors import CommandError, ServiceProblem, UsageProblem
 from app.cli.reporters import REPORTER_BY_NAME, Reporter, ReportOptions
 from app.cli.result import FailOn
-from app.models import RuleInfo
+from app.models import RuleInfo, Severity
 
 
 def build_backend(server: str | None, *, timeout: float, token: str | None) -> Backend:
@@ -85,12 +85,18 @@ def build_reporter(
     color: bool | None,
     quiet: bool,
     bundle: bool,
+    min_severity: Severity = "info",
+    group: bool = False,
+    junit_cases: str = "file",
 ) -> Reporter:
     """The reporter for an output format named on the command line."""
     options = ReportOptions(
         fail_on=fail_on,
+        min_severity=min_severity,
         color=use_color(out, color),
         quiet=quiet,
+        group=group,
+        junit_cases=junit_cases,
         bundle=bundle,
         catalog=build_catalog(backend),
     )

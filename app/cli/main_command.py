@@ -65,7 +65,22 @@ def specgate() -> None:
     default=None,
     help="File name searched for in directories (default config.json, or every *.json where there is none).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Text format: list only files with findings.")
+@click.option(
+    "--min-severity",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Leave out findings below this severity (default: warning for text, which says how many it left "
+    "out; info for the machine formats). The verdict and the counts are not changed.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Text format: list only the files that fail (see --fail-on).")
+@click.option("--group", is_flag=True, help="Text format: one line for repeated findings of a rule on one object.")
+@click.option(
+    "--junit-cases",
+    type=click.Choice(["file", "rule"]),
+    default="file",
+    show_default=True,
+    help="JUnit: one testcase per file and profile (findings in the failure text), or per rule and finding.",
+)
 @click.option("--color/--no-color", default=None, help="Color the text format (default: only on a terminal).")
 @click.option(
     "--progress/--no-progress",
@@ -84,7 +99,10 @@ def validate(
     output_format: str,
     output: str | None,
     pattern: str | None,
+    min_severity: str | None,
     quiet: bool,
+    group: bool,
+    junit_cases: str,
     color: bool | None,
     show_progress: bool | None,
     server: str | None,
@@ -114,6 +132,9 @@ def validate(
                 color=color,
                 quiet=quiet,
                 bundle=bundle is not None,
+                min_severity=min_severity or ("warning" if output_format == "text" else "info"),  # type: ignore[arg-type]
+                group=group,
+                junit_cases=junit_cases,
             )
             plan = ValidatePlan(
                 sources=list(dict.fromkeys(sources)),

@@ -112,7 +112,7 @@ def test_junit_validates_against_the_junit_xsd(run: Run, paths: list[Any], profi
 
 
 def test_junit_has_a_suite_per_file_and_a_case_per_rule_or_finding(run: Run) -> None:
-    result = run("validate", "-f", "junit", INVALID, BROKEN)
+    result = run("validate", "-f", "junit", "--junit-cases", "rule", INVALID, BROKEN)
     root = ET.fromstring(result.stdout)
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert set(suites) == {str(INVALID), str(BROKEN)}

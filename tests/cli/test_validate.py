@@ -118,6 +118,7 @@ def test_json_is_the_api_report_one_object_per_file_and_profile(run: Run) -> Non
     ]
     for o in objects:
         expected = core.validate(Path(o.pop("file")).read_bytes(), profile=o["profile"])
+        assert o.pop("failed") is not expected.valid
         assert o == expected.model_dump(mode="json")
     assert result.stderr.strip().endswith("2 files, 1 valid, 1 invalid, 2 errors, 1 warning")
 
@@ -129,9 +130,10 @@ def test_lifecycle_start_is_passed_on(run: Run, tmp_path: Path) -> None:
     path.write_text(json.dumps(spec))
     create = json.loads(run("validate", "-f", "json", "-p", "oci", path).stdout)
     start = json.loads(run("validate", "-f", "json", "-p", "oci", "--lifecycle", "start", path).stdout)
-    assert create == {"file": str(path), **core.validate(path.read_bytes(), profile="oci").model_dump(mode="json")}
+    expected = core.validate(path.read_bytes(), profile="oci")
+    assert create == {"file": str(path), "failed": not expected.valid, **expected.model_dump(mode="json")}
     expected = core.validate(path.read_bytes(), profile="oci", lifecycle="start")
-    assert start == {"file": str(path), **expected.model_dump(mode="json")}
+    assert start == {"file": str(path), "failed": True, **expected.model_dump(mode="json")}
 
 
 @pytest.mark.parametrize(
@@ -187,8 +189,10 @@ def test_thousands_of_files_in_one_process(run: Run, tmp_path: Path) -> None:
     (tmp_path / "0500.json").write_bytes(INVALID.read_bytes())
     result = run("validate", "-q", "--pattern", "*.json", tmp_path)
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[-1] == "1000 files, 999 valid, 1 invalid, 2 errors, 0 warnings"
-    assert result.stdout.splitlines()[0] == f"{tmp_path / '0500.json'} [runsc]: invalid (2 errors, 1 info)"
+    assert result.stdout.splitlines()[-1] == (
+        "1000 files, 999 valid, 1 invalid, 2 errors, 0 warnings (1 info not shown; --min-severity info shows them)"
+    )
+    assert result.stdout.splitlines()[0] == f"{tmp_path / '0500.json'} [runsc]: invalid (2 errors; 1 info not shown)"
 
 
 class _Tty(io.StringIO):
@@ -228,7 +232,7 @@ def test_python_dash_m_app(tmp_path: Path) -> None:
             ]["uri"],
             id="sarif",
         ),
-        pytest.param("junit", lambda out: out.split('<testsuite name="')[1].split('"')[0], id="junit"),
+        pytest.param("junit", lambda out: out.split('<testcase name="')[1].split('"')[0], id="junit"),
     ],
 )
 def test_undecodable_file_names_are_reported_in_every_format(

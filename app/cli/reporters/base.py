@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from app.cli.result import FailOn, FileResult, Tally
-from app.models import RuleInfo
+from app.models import RuleInfo, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,9 +16,15 @@ class ReportOptions:
     """How to report, beyond the results themselves."""
 
     fail_on: FailOn = "error"
+    min_severity: Severity = "info"
+    """Findings below this severity are left out of the output (they still count in `summary`)."""
     color: bool = False
     quiet: bool = False
-    """Text only: leave out files without findings."""
+    """Text only: list only the files that fail under `fail_on`."""
+    group: bool = False
+    """Text only: one line for the repeated findings of one rule on one object."""
+    junit_cases: str = "file"
+    """JUnit: one testcase per file and profile ("file"), or per rule checked and finding ("rule")."""
     bundle: bool = False
     """Bundle-mode checks ran, so bundle-scope rules count as checked."""
     catalog: Callable[[str], list[RuleInfo]] = lambda profile: []
