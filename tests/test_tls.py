@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -156,6 +157,25 @@ def test_renewed_certificate_is_served_without_dropping_requests_in_flight(
         assert httpx.get(f"{url}/healthz", verify=client_context(other_ca), timeout=5).status_code == 200
 
 
+def test_renewed_client_ca_is_enforced_on_new_connections(ca: trustme.CA, tmp_path: Path) -> None:
+    old_ca, new_ca = trustme.CA(), trustme.CA()
+    files = install(ca.issue_cert("127.0.0.1"), tmp_path)
+    old_ca.cert_pem.write_to_path(str(tmp_path / "ca.crt"))
+    old_client, new_client = old_ca.issue_cert("apiserver"), new_ca.issue_cert("apiserver")
+
+    def status(identity: trustme.LeafCert, url: str) -> int | None:
+        try:
+            return httpx.get(f"{url}/healthz", verify=client_context(ca, identity=identity), timeout=5).status_code
+        except httpx.TransportError:
+            return None
+
+    with https_server(TLSFiles(files.cert, files.key, tmp_path / "ca.crt"), reload_seconds=0.05) as url:
+        assert (status(old_client, url), status(new_client, url)) == (200, None)
+        write_atomically(tmp_path / "ca.crt", new_ca.cert_pem.bytes())
+        _wait_for(lambda: status(new_client, url) == 200)
+        assert status(old_client, url) is None, "the replaced CA is no longer trusted"
+
+
 class TestReloader:
     def test_unchanged_files_are_not_reloaded(self, ca: trustme.CA, tmp_path: Path) -> None:
         reloader = CertificateReloader(install(ca.issue_cert("127.0.0.1"), tmp_path))
@@ -187,6 +207,11 @@ class TestReloader:
         write_atomically(files.key, b"not a key")
         assert reloader.check() is False
         assert reloader.current is reloader.listening
+
+    def test_factory_travels_to_worker_processes(self, ca: trustme.CA, tmp_path: Path) -> None:
+        # `serve --workers N` spawns processes that unpickle uvicorn's Config, factory included.
+        factory = ServerTLS(install(ca.issue_cert("127.0.0.1"), tmp_path), reload_seconds=2)
+        assert pickle.loads(pickle.dumps(factory)) == factory
 
     def test_factory_outside_a_server_builds_a_context_only(self, ca: trustme.CA, tmp_path: Path) -> None:
         files = install(ca.issue_cert("127.0.0.1"), tmp_path)

@@ -9,6 +9,8 @@ SPECGATE_TLS_* files, matchConditions (evaluated as CEL) -> SPECGATE_RUNTIME_CLA
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
@@ -72,6 +74,14 @@ def test_kustomization_lists_every_file_once() -> None:
     assert len(listed) == len(set(listed))
     on_disk = {p.name for p in BASE.glob("*.yaml")} - {"kustomization.yaml"}
     assert set(listed) == on_disk
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (its built-in kustomize) is not installed")
+def test_kustomize_renders_exactly_the_listed_objects() -> None:
+    done = subprocess.run(["kubectl", "kustomize", str(BASE)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    rendered = sorted(orjson.dumps(m, option=orjson.OPT_SORT_KEYS) for m in yaml.safe_load_all(done.stdout))
+    assert rendered == sorted(orjson.dumps(m, option=orjson.OPT_SORT_KEYS) for m in MANIFESTS)  # kustomize sorts
 
 
 @pytest.mark.parametrize("manifest", [m for m in MANIFESTS if "cert-manager.io" not in m["apiVersion"]], ids=_id)
