@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The specgate service: `specgate serve` (uvicorn with uvloop and httptools), plain HTTP on 8080 by default,
-# HTTPS with SPECGATE_TLS_CERT/SPECGATE_TLS_KEY. The image also carries the CLI and the Python client.
+# HTTPS with SPECGATE_TLS_CERT/SPECGATE_TLS_KEY. The image also carries the CLI and the Python client (the
+# specgate distribution ships specgate_client, so `specgate validate --server` works in it).
 #   docker build -t specgate .
 #   docker run --rm -p 8080:8080 specgate
 #   docker run --rm -p 8443:8443 -v "$PWD/tls:/tls:ro" -e SPECGATE_PORT=8443 \
@@ -15,12 +16,12 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY client ./client
-# Wheels of the two distributions and of every dependency; then an offline install of exactly those wheels into a
-# virtual environment without pip: what a user gets from `pip install`, package data included, no dev extras.
+# Wheels of specgate and of every dependency; then an offline install of exactly those wheels into a virtual
+# environment without pip: what a user gets from `pip install .`, package data included, no dev extras.
 RUN --mount=type=cache,target=/root/.cache/pip \
-    pip wheel --wheel-dir /wheels . ./client
+    pip wheel --wheel-dir /wheels .
 RUN python -m venv --without-pip /opt/specgate \
-    && pip --python /opt/specgate/bin/python install --no-index --find-links /wheels specgate specgate-client \
+    && pip --python /opt/specgate/bin/python install --no-index --find-links /wheels specgate \
     && /opt/specgate/bin/python -c "import app.main, specgate_client, uvloop, httptools"
 
 FROM ${PYTHON_IMAGE}

@@ -1,8 +1,8 @@
 """The image without a container engine: the Dockerfile's install steps in a fresh virtual environment, served.
 
-The wheels are built from this tree, the dependencies come from a wheelhouse (packed from this environment
-instead of downloaded), and the install is the Dockerfile's own command: `pip install --no-index --find-links
-WHEELS specgate specgate-client` into a venv made `--without-pip`. The server then runs as the image runs it
+The wheel is built from this tree, the dependencies come from a wheelhouse (packed from this environment instead
+of downloaded), and the install is the Dockerfile's own command: `pip install --no-index --find-links WHEELS
+specgate` into a venv made `--without-pip`. The server then runs as the image runs it
 (its ENTRYPOINT and ENV, from an empty working directory), over HTTPS, and must write no file.
 """
 
@@ -33,7 +33,7 @@ from tests.tls import client_context, install
 
 DOCKERFILE = ROOT / "Dockerfile"
 INSTALL = ["install", "--no-index", "--find-links"]
-DISTRIBUTIONS = ["specgate", "specgate-client"]
+DISTRIBUTIONS = ["specgate"]  # it carries specgate_client too
 STARTUP_SECONDS = 60.0
 DEV_ONLY = {"pytest", "ruff", "mypy", "trustme", "schemathesis", "hatchling", "jsonschema", "kubernetes-validate"}
 
@@ -71,10 +71,10 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     root = tmp_path_factory.mktemp("image")
     wheels, venv = root / "wheels", root / "opt-specgate"
     wheels.mkdir()
-    # `pip wheel --wheel-dir /wheels . ./client`, split in two: this tree's wheels (the build backend from this
-    # environment, not downloaded), then the dependencies' wheels packed from their installed files.
+    # `pip wheel --wheel-dir /wheels .`, split in two: this tree's wheel (the build backend from this environment,
+    # not downloaded), then the dependencies' wheels packed from their installed files.
     pip = [sys.executable, "-m", "pip"]
-    _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", wheels, ROOT, ROOT / "client")
+    _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", wheels, ROOT)
     built = sorted(wheels.glob("*.whl"))
     requirements = [r for wheel in built for r in requirements_of_wheel(wheel)]
     for name in closure(requirements, exclude=DISTRIBUTIONS):
@@ -88,7 +88,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
 def test_the_dockerfile_installs_as_this_test_does() -> None:
     build, _ = _stages()
     runs = " && ".join(build.all("RUN"))
-    assert "pip wheel --wheel-dir /wheels . ./client" in runs
+    assert "pip wheel --wheel-dir /wheels ." in runs
     assert "python -m venv --without-pip /opt/specgate" in runs
     assert f"pip --python /opt/specgate/bin/python {' '.join(INSTALL)} /wheels {' '.join(DISTRIBUTIONS)}" in runs
 
@@ -115,7 +115,8 @@ def test_only_runtime_distributions_are_installed(image: Image) -> None:
         check=True,
     ).stdout.split()
     names = {name.lower().replace("_", "-") for name in listing}
-    assert {"specgate", "specgate-client", "uvloop", "httptools", "uvicorn"} <= names
+    assert {"specgate", "uvloop", "httptools", "uvicorn"} <= names
+    assert "specgate-client" not in names, "the client comes inside specgate: two owners of its files would clash"
     assert not names & DEV_ONLY
     assert "pip" not in names, "no installer in the environment that serves"
 
@@ -222,3 +223,22 @@ def test_compose_runs_the_image_as_built() -> None:
     assert service["cap_drop"] == ["ALL"]
     fields = {f"SPECGATE_{name.upper()}" for name in Settings.model_fields}
     assert set(service.get("environment", {})) <= fields | {"SPECGATE_HOST", "SPECGATE_PORT"}
+
+
+def test_the_installed_cli_judges_on_the_installed_server(
+    image: Image, served: str, ca: trustme.CA, tmp_path: Path
+) -> None:
+    """`specgate validate --server` in the image: the client inside the distribution, trust from SSL_CERT_FILE."""
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    (tmp_path / "config.json").write_bytes(orjson.dumps(CONFIG))
+    env = {"PATH": f"{image.bin}:/usr/bin:/bin", "HOME": str(tmp_path), "SSL_CERT_FILE": str(tmp_path / "ca.pem")}
+    done = subprocess.run(
+        [image.bin / "specgate", "validate", "--server", served, "-f", "json", "config.json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert orjson.loads(done.stdout.splitlines()[0])["valid"] is True
