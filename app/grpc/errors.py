@@ -3,6 +3,7 @@
 core DocumentError                      -> INVALID_ARGUMENT, reason DOCUMENT_<KIND> (line and column in metadata)
 core UnknownProfile / UnknownPlatform   -> INVALID_ARGUMENT, reason UNKNOWN_PROFILE / UNKNOWN_PLATFORM
 core BadArgument, unknown enum value    -> INVALID_ARGUMENT, reason BAD_ARGUMENT
+a request that is no protobuf message   -> INVALID_ARGUMENT, reason MALFORMED_REQUEST (grpcio would say UNKNOWN)
 core InvalidSpec (Normalize)            -> INVALID_ARGUMENT, reason INVALID_SPEC, each error finding a violation
 core CapabilityError                    -> INVALID_ARGUMENT, reason UNKNOWN_CAPABILITIES, each problem a violation
 a document over the size limit          -> RESOURCE_EXHAUSTED, reason DOCUMENT_TOO_LARGE
@@ -74,6 +75,12 @@ def _status(
 def bad_argument(field: str, message: str) -> RpcError:
     """INVALID_ARGUMENT about one request field."""
     return _status(grpc.StatusCode.INVALID_ARGUMENT, f"{field}: {message}", "BAD_ARGUMENT", [(field, message)])
+
+
+def bad_request_message(message: str, detail: str) -> RpcError:
+    """INVALID_ARGUMENT: the request's bytes are not a `message` (protobuf wire format, UTF-8 strings)."""
+    text = f"the request is not a valid {message} message: {detail}"
+    return _status(grpc.StatusCode.INVALID_ARGUMENT, text, "MALFORMED_REQUEST", [("", text)])
 
 
 def too_large(field: str, size: int, limit: int) -> RpcError:

@@ -15,8 +15,8 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from app.config import Settings
-from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
-from app.grpc.service import SpecgateService
+from app.grpc.gen import specgate_pb2 as pb
+from app.grpc.service import SpecgateService, add_to_server
 
 logger = logging.getLogger("specgate.grpc")
 
@@ -46,7 +46,7 @@ class GrpcServer:
             ],
         )
         service = SpecgateService(max_document_bytes=settings.max_body_bytes, inline_bytes=settings.inline_bytes)
-        pb_grpc.add_SpecgateServicer_to_server(service, self.server)
+        add_to_server(service, self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         names = [SERVICE_NAME, health.SERVICE_NAME]
         if settings.grpc_reflection:

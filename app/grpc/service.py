@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf.message import DecodeError, Message
 from google.rpc import status_pb2
 
 from app import core
@@ -19,6 +21,9 @@ from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
 logger = logging.getLogger("specgate.grpc")
 
 R = TypeVar("R")
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+Service = TypeVar("Service", bound="SpecgateService")
 
 DEFAULT_PROFILE = "runsc"
 DEFAULT_PLATFORM = "linux"
@@ -36,6 +41,60 @@ def _lifecycle(value: int) -> Lifecycle:
     return "start" if name == "start" else "create"
 
 
+class Undecodable:
+    """A request whose bytes are not the message the method takes (corrupt wire format, a string field that is
+    not UTF-8). grpcio would answer UNKNOWN for the DecodeError; the method answers INVALID_ARGUMENT instead."""
+
+    def __init__(self, message: str, error: DecodeError) -> None:
+        self.failure = errors.bad_request_message(message, str(error))
+
+
+def _tolerant_decoder(message: type[Message]) -> Callable[[bytes], Message | Undecodable]:
+    def decode(data: bytes) -> Message | Undecodable:
+        try:
+            return message.FromString(data)
+        except DecodeError as exc:
+            return Undecodable(message.DESCRIPTOR.full_name, exc)
+
+    return decode
+
+
+def decoded(
+    method: Callable[[Service, Req, grpc.aio.ServicerContext[Req, Resp]], Awaitable[Resp]],
+) -> Callable[[Service, Req, grpc.aio.ServicerContext[Req, Resp]], Awaitable[Resp]]:
+    """Refuse an undecodable request of a unary method with INVALID_ARGUMENT before the method runs."""
+
+    @functools.wraps(method)
+    async def call(self: Service, request: Req, context: grpc.aio.ServicerContext[Req, Resp]) -> Resp:
+        if isinstance(request, Undecodable):
+            failure = request.failure
+            await context.abort(failure.code, failure.status.message, failure.trailing_metadata)
+        return await method(self, request, context)
+
+    return call
+
+
+def add_to_server(service: SpecgateService, server: grpc.aio.Server) -> None:
+    """Register `service` as the generated add_SpecgateServicer_to_server does, with decoders that never raise."""
+    descriptor = pb.DESCRIPTOR.services_by_name["Specgate"]
+    factories = {
+        (False, False): grpc.unary_unary_rpc_method_handler,
+        (False, True): grpc.unary_stream_rpc_method_handler,
+        (True, False): grpc.stream_unary_rpc_method_handler,
+        (True, True): grpc.stream_stream_rpc_method_handler,
+    }
+    handlers = {}
+    for method in descriptor.methods:
+        factory: Any = factories[method.client_streaming, method.server_streaming]
+        handlers[method.name] = factory(
+            getattr(service, method.name),
+            request_deserializer=_tolerant_decoder(getattr(pb, method.input_type.name)),
+            response_serializer=getattr(pb, method.output_type.name).SerializeToString,
+        )
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(descriptor.full_name, handlers),))
+    server.add_registered_method_handlers(descriptor.full_name, handlers)
+
+
 class SpecgateService(pb_grpc.SpecgateServicer):
     """Answers every call from the core; errors become statuses in app.grpc.errors, never UNKNOWN."""
 
@@ -45,6 +104,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
 
     # The calls.
 
+    @decoded
     async def Validate(  # method names are the proto's (generated servicer)
         self, request: pb.ValidateRequest, context: grpc.aio.ServicerContext[pb.ValidateRequest, pb.ValidateResponse]
     ) -> pb.ValidateResponse:
@@ -59,6 +119,10 @@ class SpecgateService(pb_grpc.SpecgateServicer):
         """Judge each document of the stream in order; one that cannot be judged gets its error, not the stream."""
         index = 0
         async for item in request_iterator:
+            if isinstance(item, Undecodable):
+                yield pb.ValidateStreamResponse(index=index, error=item.failure.status)
+                index += 1
+                continue
             request = item.request
             try:
                 report = await self._judge(context, len(request.document), self._validate(request))
@@ -76,6 +140,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
                 yield pb.ValidateStreamResponse(id=item.id, index=index, report=report)
             index += 1
 
+    @decoded
     async def Normalize(
         self,
         request: pb.NormalizeRequest,
@@ -89,6 +154,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
 
         return await self._answer(context, "Normalize", len(request.document), self._sized(request.document, work))
 
+    @decoded
     async def Capabilities(
         self,
         request: pb.CapabilitiesRequest,
@@ -110,6 +176,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
 
         return await self._answer(context, "Capabilities", len(raw), self._sized(raw, work, "capabilities"))
 
+    @decoded
     async def ListCapabilities(
         self,
         request: pb.ListCapabilitiesRequest,
@@ -121,6 +188,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
             context, "ListCapabilities", 0, lambda: convert.capability_table(core.capability_table(profile=profile))
         )
 
+    @decoded
     async def ClassifyMounts(
         self,
         request: pb.ClassifyMountsRequest,
@@ -134,6 +202,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
 
         return await self._answer(context, "ClassifyMounts", len(request.document), self._sized(request.document, work))
 
+    @decoded
     async def ListRules(
         self,
         request: pb.ListRulesRequest,
