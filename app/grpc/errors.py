@@ -7,6 +7,7 @@ a request that is no protobuf message   -> INVALID_ARGUMENT, reason MALFORMED_RE
 core InvalidSpec (Normalize)            -> INVALID_ARGUMENT, reason INVALID_SPEC, each error finding a violation
 core CapabilityError                    -> INVALID_ARGUMENT, reason UNKNOWN_CAPABILITIES, each problem a violation
 a document over the size limit          -> RESOURCE_EXHAUSTED, reason DOCUMENT_TOO_LARGE
+no accepted bearer token (app.grpc.auth) -> UNAUTHENTICATED, reason TOKEN_MISSING / TOKEN_REJECTED
 anything else                           -> INTERNAL; no input may cause one, this is the last resort
 
 Each status carries a `google.rpc.BadRequest` whose field violations name the request field (`profile`,
@@ -118,6 +119,12 @@ def from_core(exc: SpecgateError, field: str = "document") -> RpcError:
         violations = [(field + path, message) for path, message in exc.errors]
         return _status(invalid, str(exc), "UNKNOWN_CAPABILITIES", violations)
     return _status(invalid, str(exc), "BAD_ARGUMENT", [(field, str(exc))])
+
+
+def unauthenticated(message: str, presented: bool) -> RpcError:
+    """UNAUTHENTICATED: no bearer token, or one the service does not accept."""
+    reason = "TOKEN_REJECTED" if presented else "TOKEN_MISSING"
+    return _status(grpc.StatusCode.UNAUTHENTICATED, message, reason, [])
 
 
 def internal(operation: str) -> RpcError:

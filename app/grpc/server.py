@@ -7,6 +7,7 @@ so `specgate serve --grpc-port N` answers both protocols from one process and on
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,9 +15,12 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from app.auth import TokenVerifier
 from app.config import Settings
+from app.grpc.auth import TokenInterceptor
 from app.grpc.gen import specgate_pb2 as pb
 from app.grpc.service import SpecgateService, add_to_server
+from app.tls import TLSError, TLSFiles, server_context
 
 logger = logging.getLogger("specgate.grpc")
 
@@ -29,15 +33,81 @@ than SPECGATE_MAX_BODY_BYTES, so that a document of exactly the limit still arri
 any document over the limit itself, with RESOURCE_EXHAUSTED as gRPC does for a larger message."""
 
 
-class GrpcServer:
-    """One grpc.aio server bound to `settings.grpc_host`:`settings.grpc_port`, health NOT_SERVING until ready."""
+def _certificate_configuration(files: TLSFiles) -> grpc.ServerCertificateConfiguration:
+    root = files.client_ca.read_bytes() if files.client_ca is not None else None
+    return grpc.ssl_server_certificate_configuration(
+        [(files.key.read_bytes(), files.cert.read_bytes())], root_certificates=root
+    )
 
-    def __init__(self, settings: Settings) -> None:
+
+class CertificateFetcher:
+    """gRPC's certificate_configuration_fetcher: a renewed pair for new connections, as HTTPS does (app.tls).
+
+    gRPC calls it at every new connection; the files are looked at no more often than every `reload_seconds`
+    (0: never), and a pair that does not load (half written, key and certificate that do not match) is logged
+    and skipped, the previous certificate staying in use.
+    """
+
+    def __init__(self, files: TLSFiles, reload_seconds: float) -> None:
+        self.files = files
+        self.reload_seconds = reload_seconds
+        self._stamp = files.stamp()
+        self._next_check = time.monotonic() + reload_seconds
+        self.reloads = 0
+
+    def __call__(self) -> grpc.ServerCertificateConfiguration | None:
+        if self.reload_seconds <= 0 or time.monotonic() < self._next_check:
+            return None
+        self._next_check = time.monotonic() + self.reload_seconds
+        try:
+            stamp = self.files.stamp()
+            if stamp == self._stamp:
+                return None
+            server_context(self.files)  # the same check as HTTPS: every file there, the key matches
+            configuration = _certificate_configuration(self.files)
+        except (OSError, TLSError) as exc:
+            logger.warning("TLS files changed but do not load (%s); gRPC keeps the previous certificate", exc)
+            return None
+        self._stamp = stamp
+        self.reloads += 1
+        logger.info("TLS certificate reloaded from %s for gRPC; new connections use it", self.files.cert)
+        return configuration
+
+
+def server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
+    """TLS (mutual TLS with tls_client_ca) from the files HTTPS uses; None for plaintext.
+
+    Raises TLSError naming the file when they cannot be used.
+    """
+    if settings.tls_cert is None or settings.tls_key is None:
+        return None
+    files = TLSFiles(settings.tls_cert, settings.tls_key, settings.tls_client_ca)
+    server_context(files)
+    return grpc.dynamic_ssl_server_credentials(
+        _certificate_configuration(files),
+        CertificateFetcher(files, settings.tls_reload_seconds),  # type: ignore[arg-type]  # None is "no change"
+        require_client_authentication=files.client_ca is not None,
+    )
+
+
+class GrpcServer:
+    """One grpc.aio server bound to `settings.grpc_host`:`settings.grpc_port`, health NOT_SERVING until ready.
+
+    TLS and bearer tokens are those of HTTP: tls_cert, tls_key, tls_client_ca, api_tokens, api_tokens_file.
+    """
+
+    def __init__(self, settings: Settings, verifier: TokenVerifier | None = None) -> None:
         if settings.grpc_port is None:
             raise ValueError("the gRPC server needs settings.grpc_port")
         self.settings = settings
+        credentials = server_credentials(settings)  # first: unusable TLS files end startup before anything binds
+        self.tls = credentials is not None
         self.health = health.aio.HealthServicer()
+        if verifier is None:
+            tokens = settings.api_tokens.get_secret_value() if settings.api_tokens else None
+            verifier = TokenVerifier.from_settings(tokens, settings.api_tokens_file)
         self.server = grpc.aio.server(
+            interceptors=[TokenInterceptor(verifier)] if verifier.enabled else None,
             options=[
                 ("grpc.max_receive_message_length", settings.max_body_bytes + ENVELOPE_BYTES),
                 # gRPC's own default on Linux, stated because `serve --workers N` relies on it: every worker
@@ -53,7 +123,10 @@ class GrpcServer:
             names.append(reflection.SERVICE_NAME)
             reflection.enable_server_reflection(names, self.server)
         address = f"{settings.grpc_host}:{settings.grpc_port}"
-        self.port = self.server.add_insecure_port(address)
+        if credentials is None:
+            self.port = self.server.add_insecure_port(address)
+        else:
+            self.port = self.server.add_secure_port(address, credentials)
         self.address = f"{settings.grpc_host}:{self.port}"
 
     async def start(self) -> None:
@@ -77,15 +150,12 @@ class GrpcServer:
             await self.health.set(name, status)
 
 
-SHUTDOWN_GRACE_SECONDS = 5.0
-
-
 @asynccontextmanager
-async def serve_beside_http(settings: Settings) -> AsyncIterator[GrpcServer]:
+async def serve_beside_http(settings: Settings, verifier: TokenVerifier | None = None) -> AsyncIterator[GrpcServer]:
     """Run the gRPC server for the life of the HTTP application (its lifespan)."""
-    server = GrpcServer(settings)
+    server = GrpcServer(settings, verifier)
     await server.start()
     try:
         yield server
     finally:
-        await server.stop(SHUTDOWN_GRACE_SECONDS)
+        await server.stop(settings.shutdown_grace_seconds)
