@@ -165,3 +165,23 @@ def _reason(exc: grpc.aio.AioRpcError) -> str:
             assert isinstance(value, bytes)
             return details(status_pb2.Status.FromString(value)).reason
     return ""
+
+
+def test_example_client_with_tls_and_token(ca: trustme.CA, tmp_path: Path) -> None:
+    from tests.grpc.test_example_client import _example
+
+    files = install(ca.issue_cert("127.0.0.1"), tmp_path)
+    (tmp_path / "ca.crt").write_bytes(ca.cert_pem.bytes())
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "config.json").write_bytes(DOCUMENT)
+    main = _example().main
+
+    async def scenario(server: GrpcServer) -> list[int]:
+        base = [str(tmp_path / "spec"), "--target", server.address, "--ca", str(tmp_path / "ca.crt")]
+        return [
+            await asyncio.to_thread(main, [*base, "--token", "s3cret-token"]),
+            await asyncio.to_thread(main, [*base, "--token", "wrong"]),
+        ]
+
+    settings = {"tls_cert": files.cert, "tls_key": files.key, "api_tokens": "s3cret-token"}
+    assert _with_server(settings, scenario) == [0, 2]
