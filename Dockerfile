@@ -6,6 +6,7 @@
 #   docker run --rm -p 8080:8080 specgate
 #   docker run --rm -p 8443:8443 -v "$PWD/tls:/tls:ro" -e SPECGATE_PORT=8443 \
 #       -e SPECGATE_TLS_CERT=/tls/tls.crt -e SPECGATE_TLS_KEY=/tls/tls.key specgate
+#   docker run --rm -p 8080:8080 -p 50051:50051 -e SPECGATE_GRPC_PORT=50051 specgate   # gRPC beside HTTP
 # Pin the base image for reproducible builds: --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:<digest>
 # tests/deploy/test_image.py performs the install steps below in a fresh virtual environment and serves from it.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
@@ -39,7 +40,7 @@ ENV PATH=/opt/specgate/bin:$PATH \
 # (the service writes no file; mount an emptyDir or tmpfs at /tmp for anything Python itself may want there).
 WORKDIR /tmp
 USER 10001:10001
-EXPOSE 8080 8443
+EXPOSE 8080 8443 50051
 # For `docker run` and Compose (Kubernetes uses the Deployment's probes): HTTP, or HTTPS when a certificate is
 # configured (loopback, so the name on the certificate is not checked). With mutual TLS, use --no-healthcheck.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \

@@ -186,12 +186,18 @@ def validate(
 @tls_options
 @click.option(
     "--grpc-port",
+    envvar="SPECGATE_GRPC_PORT",
     type=click.IntRange(0, 65535),
     default=None,
-    help="Also serve gRPC (specgate.v1.Specgate, health, reflection) on this port, from the same processes. "
-    "Env SPECGATE_GRPC_PORT.",
+    help="Also serve gRPC (specgate.v1.Specgate, health, reflection) on this port, from the same processes "
+    "(env SPECGATE_GRPC_PORT).",
 )
-@click.option("--grpc-host", default=None, help="Address gRPC listens on (default: --host). Env SPECGATE_GRPC_HOST.")
+@click.option(
+    "--grpc-host",
+    envvar="SPECGATE_GRPC_HOST",
+    default=None,
+    help="Address gRPC listens on (env SPECGATE_GRPC_HOST; default: --host).",
+)
 def serve(
     host: str,
     port: int,

@@ -12,9 +12,12 @@ from pathlib import Path
 import grpc
 import httpx
 import orjson
+import pytest
+from click.testing import CliRunner
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from app.api.examples import CONFIG
+from app.cli import specgate
 from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
 from tests.cli.test_serve import _free_port
 
@@ -60,3 +63,31 @@ def test_two_workers_serve_grpc_on_one_port_and_stop_on_sigterm() -> None:
         output, _ = server.communicate(timeout=30)
     assert server.returncode in (0, -signal.SIGTERM), output
     assert _listening_sockets(grpc_port) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["--host", "0.0.0.0", "--grpc-port", "50051"], {}, ("50051", "0.0.0.0")),
+        # The image sets SPECGATE_HOST=0.0.0.0; SPECGATE_GRPC_PORT alone must not leave gRPC on loopback.
+        ([], {"SPECGATE_HOST": "0.0.0.0", "SPECGATE_GRPC_PORT": "50051"}, ("50051", "0.0.0.0")),
+        (["--grpc-port", "0", "--grpc-host", "::1"], {}, ("0", "::1")),
+        ([], {}, (None, None)),
+    ],
+)
+def test_serve_passes_the_grpc_address_to_every_worker(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str], expected: tuple[str | None, str | None]
+) -> None:
+    import uvicorn
+
+    seen: list[tuple[str | None, str | None]] = []
+    monkeypatch.setattr(
+        uvicorn,
+        "run",
+        lambda *a, **kw: seen.append((os.environ.get("SPECGATE_GRPC_PORT"), os.environ.get("SPECGATE_GRPC_HOST"))),
+    )
+    names = ("SPECGATE_HOST", "SPECGATE_GRPC_PORT", "SPECGATE_GRPC_HOST")
+    isolated: dict[str, str | None] = {name: env.get(name) for name in names}  # restored by the runner afterwards
+    result = CliRunner().invoke(specgate, ["serve", *args], env=isolated, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert seen == [expected]
