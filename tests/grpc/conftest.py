@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,7 +25,12 @@ class Served:
 
 @pytest.fixture(scope="session")
 def served() -> Iterator[Served]:
-    app = create_app(make_settings(grpc_port=0))
+    # Session fixtures are set up before the autouse clean_environ of the test that first needs them, and a
+    # command test may have left SPECGATE_* variables behind (serve exports its options): read none of them.
+    with pytest.MonkeyPatch.context() as patch:
+        for key in [key for key in os.environ if key.startswith("SPECGATE_") and key != "SPECGATE_SHARED"]:
+            patch.delenv(key)
+        app = create_app(make_settings(grpc_port=0))
     with serve(app) as url:
         yield Served(http_url=url, grpc_address=f"127.0.0.1:{app.state.grpc_port}")
 
