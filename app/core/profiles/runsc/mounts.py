@@ -128,7 +128,9 @@ def classify(mount: Mount, hints: dict[str, MountHint] | None = None) -> Mount:
 
 def shared_hint(mount: Mount, hints: dict[str, MountHint]) -> MountHint | None:
     """The hint that makes this mount a replica of a shared master (FindMount, then ShouldShareMount)."""
-    if not mount.source:
+    if not mount.source.startswith("/"):
+        # fixSpec joins a relative source onto the bundle before FindMount compares it with the hint's source
+        # (taken as written): a relative source never matches a relative hint, an absolute one is unknowable here.
         return None
     hint = hint_for_source(hints, mount.source)
     return hint if hint is not None and hint.shares_mount else None

@@ -127,3 +127,12 @@ def test_classify_mounts_reports_the_replica_invalid() -> None:
     assert any('mount hint "cache"' in r and "master is read-only" in r for r in bad.reasons)
     assert good.category == "gofer"
     assert not any("master is" in r for r in good.reasons)
+
+
+def test_relative_mount_source_never_matches() -> None:
+    # fixSpec makes the mount's source absolute (bundle-relative) before FindMount compares it with the hint's
+    # source as written: a relative source equal to a relative hint source is not the same path any more.
+    prefix = "dev.gvisor.spec.mount.rel."
+    changes = [note(prefix + "source", "cache"), note(prefix + "type", "tmpfs"), note(prefix + "share", "pod"),
+               note(prefix + "options", "ro")]  # fmt: skip
+    assert hits(spec(*changes, replica(source="cache")), RULE) == []
