@@ -35,6 +35,21 @@ def install(leaf: trustme.LeafCert, directory: Path, *, key: bool = True, cert: 
     return files
 
 
+def install_as_kubelet(leaf: trustme.LeafCert, directory: Path, generation: int) -> TLSFiles:
+    """Lay `leaf` out as the kubelet's AtomicWriter updates a Secret volume: the files are symlinks through `..data`,
+    which is switched to a new timestamped directory in one rename."""
+    target = directory / f"..2026_12_01_00_00_{generation:02d}.000000001"
+    target.mkdir()
+    (target / "tls.crt").write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
+    (target / "tls.key").write_bytes(leaf.private_key_pem.bytes())
+    (directory / "..data_tmp").symlink_to(target.name)
+    os.replace(directory / "..data_tmp", directory / "..data")
+    for name in ("tls.crt", "tls.key"):
+        if not (directory / name).is_symlink():
+            (directory / name).symlink_to(f"..data/{name}")
+    return TLSFiles(directory / "tls.crt", directory / "tls.key")
+
+
 def client_context(*cas: trustme.CA, identity: trustme.LeafCert | None = None) -> ssl.SSLContext:
     """A verifying client context trusting `cas`, presenting `identity` when given."""
     context = ssl.create_default_context()
