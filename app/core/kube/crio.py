@@ -323,6 +323,9 @@ def sandbox_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, prov: Proven
     }
     process_label, mount_label = selinux_labels_for(node, sb.selinux, sb.src.get("selinux", sb.pointer), pod.sandbox_id,
                                           sb.notes, "the Pod")  # fmt: skip
+    if sb.host_pid or sb.host_ipc:
+        # RunPodSandbox: "Don't use SELinux separation with Host Pid or IPC Namespace".
+        process_label, mount_label = "", ""
     if process_label:
         process["selinuxLabel"] = process_label
         prov.mark("/process/selinuxLabel", sb.src.get("selinux"))

@@ -493,18 +493,32 @@ def containers(node: NodeModel, source: PodSource, pod: PodIdentity, qos: QoS) -
     return out
 
 
+def pod_hostname(spec: dict[str, Any], pod: PodIdentity, node: NodeModel) -> str:
+    """GeneratePodHostNameAndDomain: spec.hostname or the Pod name, cut to 63 characters without a trailing `-` or
+    `.`; with setHostnameAsFQDN and a subdomain, the FQDN (at most 64 characters)."""
+    name = spec.get("hostname")
+    hostname = name if isinstance(name, str) and name else pod.name
+    if len(hostname) > 63:
+        hostname = hostname[:63].rstrip("-.")
+    subdomain = spec.get("subdomain")
+    if spec.get("setHostnameAsFQDN") is True and isinstance(subdomain, str) and subdomain:
+        fqdn = f"{hostname}.{subdomain}.{pod.namespace}.svc.{node.cluster_domain}"
+        hostname = fqdn if len(fqdn) <= 64 else hostname
+    return hostname
+
+
 def sandbox(node: NodeModel, source: PodSource, pod: PodIdentity, cris: list[CriContainer]) -> CriSandbox:
     """generatePodSandboxConfig (+ Linux part): hostname, namespaces, sysctls, pod security context, cgroup parent."""
     spec, sp = source.spec, source.spec_pointer
     pod_sc = _dict(spec.get("securityContext"))
     scp = join(sp, "securityContext")
     host_network = spec.get("hostNetwork") is True
-    hostname = spec.get("hostname") if isinstance(spec.get("hostname"), str) and spec.get("hostname") else pod.name
+    hostname = pod_hostname(spec, pod, node)
     all_containers = [c for key in ("containers", "initContainers") for c in spec.get(key) or [] if isinstance(c, dict)]
     qos = qos_class(all_containers)
     sb = CriSandbox(
         pointer=sp,
-        hostname="" if host_network else str(hostname)[:63],
+        hostname="" if host_network else hostname,
         host_network=host_network,
         host_pid=spec.get("hostPID") is True,
         host_ipc=spec.get("hostIPC") is True,

@@ -124,6 +124,8 @@ class NodeModel:
     """The runtime handler reports recursive read-only mount support (needed for `recursiveReadOnly`)."""
     node_name: str = "node-1"
     """The node's host name (the pod hostname with hostNetwork)."""
+    cluster_domain: str = "cluster.local"
+    """kubelet `clusterDomain` (the FQDN of a Pod with setHostnameAsFQDN)."""
     cluster_service_host: str = "10.96.0.1"
     cluster_service_port: int = 443
     """The `kubernetes` Service the kubelet advertises in every container's environment."""

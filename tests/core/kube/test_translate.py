@@ -479,3 +479,18 @@ def test_the_input_object_is_not_modified() -> None:
     before = copy.deepcopy(obj)
     translate(obj)
     assert obj == before
+
+
+def test_pod_hostname_truncation_and_fqdn() -> None:
+    long = pod()
+    long["metadata"]["name"] = "a" * 62 + "-b" + "c" * 10
+    assert sandbox(long).config["hostname"] == "a" * 62
+    fqdn = pod(hostname="web-0", subdomain="web", setHostnameAsFQDN=True)
+    assert sandbox(fqdn).config["hostname"] == "web-0.web.ns.svc.cluster.local"
+    assert "HOSTNAME=web-0.web.ns.svc.cluster.local" in app(fqdn).config["process"]["env"]
+
+
+def test_crio_drops_the_sandbox_label_with_host_pid_or_ipc() -> None:
+    node = NodeModel(cri="cri-o", selinux=True)
+    assert "selinuxLabel" in sandbox(pod(), node).config["process"]
+    assert "selinuxLabel" not in sandbox(pod(hostIPC=True), node).config["process"]
