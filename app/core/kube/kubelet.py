@@ -27,6 +27,7 @@ from app.core.kube.resources import (
     oom_score_adj,
     pod_totals,
     qos_class,
+    quantity,
 )
 from app.core.kube.workloads import PodSource
 from app.core.pointer import join
@@ -472,10 +473,25 @@ def _container(
     c.command = None if c.command is None else [expand(a, values) for a in c.command]
     c.args = None if c.args is None else [expand(a, values) for a in c.args]
     _mounts(node, pod, source, c, raw)
+    _check_quantities(raw, pointer)
     c.resources = container_resources(node, raw, oom_score_adj(node, source.spec, qos, raw))
     if "resources" in raw:
         c.src["resources"] = join(pointer, "resources")
     return c
+
+
+INT64_MAX = 2**63 - 1
+
+
+def _check_quantities(container: dict[str, Any], pointer: str) -> None:
+    """The API server refuses a quantity that does not parse, is negative, or exceeds int64 in milli-units."""
+    resources = _dict(container.get("resources"))
+    for section in ("requests", "limits"):
+        for key, value in _dict(resources.get(section)).items():
+            q = quantity(value)
+            if q is None or q < 0 or q * 1000 > INT64_MAX:
+                where = join(pointer, "resources", section, key)
+                raise WorkloadError(where, f"{value!r} is not a quantity Kubernetes accepts")
 
 
 def containers(node: NodeModel, source: PodSource, pod: PodIdentity, qos: QoS) -> list[CriContainer]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.kube import containerd, crio, kubelet
+from app.core.kube import containerd, crio, kubelet, shape
 from app.core.kube.identity import PodIdentity, PodState
 from app.core.kube.kubelet import ContainerKind, Note
 from app.core.kube.node import NodeModel
@@ -83,6 +83,8 @@ def translate(obj: Any, node: NodeModel | None = None, *, state: PodState | None
     """
     node = node or NodeModel()
     source = find_pod(obj)
+    shape.check(source.metadata, shape.POD_METADATA, source.metadata_pointer)
+    shape.check(source.spec, shape.POD_SPEC, source.spec_pointer)
     identity = PodIdentity.of(source.name, source.namespace, source.uid, state or PodState())
     qos = kubelet.qos_of(source)
     cris = kubelet.containers(node, source, identity, qos)

@@ -109,3 +109,34 @@ def test_translation_is_reproducible() -> None:
     first = translate(wrap("StatefulSet", example_pod()))
     second = translate(wrap("StatefulSet", example_pod()))
     assert [c.config for c in first.containers] == [c.config for c in second.containers]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        pytest.param(lambda s: s["containers"][0].update(command="/bin/sh"), "/spec/containers/0/command", id="cmd"),
+        pytest.param(
+            lambda s: s["securityContext"].update(runAsUser="1000"), "/spec/securityContext/runAsUser", id="uid-string"
+        ),  # fmt: skip
+        pytest.param(
+            lambda s: s["securityContext"].update(runAsUser=2**64), "/spec/securityContext/runAsUser", id="uid-too-big"
+        ),  # fmt: skip
+        pytest.param(
+            lambda s: s["containers"][0]["resources"]["limits"].update(cpu="lots"),
+            "/spec/containers/0/resources/limits/cpu",
+            id="bad-quantity",
+        ),  # fmt: skip
+        pytest.param(lambda s: s.update(volumes={"a": 1}), "/spec/volumes", id="volumes-object"),
+        pytest.param(
+            lambda s: s["containers"][0]["volumeMounts"].append(None),
+            "/spec/containers/0/volumeMounts/3",
+            id="null-item",
+        ),  # fmt: skip
+    ],
+)
+def test_misshapen_pods_are_a_workload_error_at_the_field(mutate: Any, path: str) -> None:
+    pod = example_pod()
+    mutate(pod["spec"])
+    with pytest.raises(WorkloadError) as info:
+        judge_object(pod)
+    assert info.value.path == path
