@@ -91,3 +91,15 @@ def test_windows_cpu_exclusive_from_1_1_0(version: str) -> None:
 def test_image_keys_allowed_from_1_2_0(version: str, reserved: bool) -> None:
     found = _rules(version, {"/annotations": {"org.opencontainers.image.os": "linux"}}, "OCI-ANNO-RESERVED")
     assert (found != []) == reserved
+
+
+def test_option_tables_are_the_release_tables() -> None:
+    from app.core.profiles.oci.checks_misc import LINUX_MOUNT_OPTIONS, LINUX_MOUNT_OPTIONS_1_1
+
+    # v1.1.0 config.md "Linux mount options": 59 option strings; v1.2.0 adds `idmap` and `ridmap`.
+    assert len(LINUX_MOUNT_OPTIONS_1_1) == 59
+    assert LINUX_MOUNT_OPTIONS - LINUX_MOUNT_OPTIONS_1_1 == {"idmap", "ridmap"}
+    # The table lists `rdev` ("Recursive `dev`") but no `rnodev`.
+    assert "rdev" in LINUX_MOUNT_OPTIONS and "rnodev" not in LINUX_MOUNT_OPTIONS
+    mount = {"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["rnodev"]}
+    assert _rules("1.3.0", {"/mounts/4": mount}, "OCI-MNT-OPTS") == [("/mounts/4/options/0", "info")]
