@@ -103,3 +103,14 @@ def test_conflicting_remaps_are_reported() -> None:
     assert hits(data, "RUNSC-ANNOT-REMAP") == [(f"/annotations/{REMAP}2", "warning")]
     same = spec(note(NAME, "app"), note(REMAP + "1", "app=a"), note(REMAP + "2", "app=a"))
     assert hits(same, "RUNSC-ANNOT-REMAP") == []
+
+
+def test_remap_does_not_affect_seccomp() -> None:
+    # specutils_test.go TestSeccomp "remap does not affect seccomp": fixSpec uses containerNameNoRemap.
+    seccomp = put("linux/seccomp", {"defaultAction": "SCMP_ACT_ERRNO"})
+    data = spec(note(NAME, "cont1"), note("dev.gvisor.internal.seccomp.cont1", "RuntimeDefault"),
+                note(REMAP + "1", "cont1=another"), seccomp)  # fmt: skip
+    assert hits(data, "RUNSC-SECCOMP-RUNTIMEDEFAULT") == [("/linux/seccomp", "info")]
+    remapped = spec(note(NAME, "cont1"), note("dev.gvisor.internal.seccomp.another", "RuntimeDefault"),
+                    note(REMAP + "1", "cont1=another"), seccomp)  # fmt: skip
+    assert hits(remapped, "RUNSC-SECCOMP-RUNTIMEDEFAULT") == []
