@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
@@ -142,3 +142,62 @@ class Settings(BaseSettings):
         "use (affinity mask, capped by a cgroup CPU quota). Each worker holds every profile's compiled validators: "
         "about 60 MB of RSS (docs/performance.md).",
     )
+
+    # k8s (Kubernetes: POST /admission, POST /translate, `specgate kube`): the node model and the admission policy
+    cri: Literal["containerd", "cri-o"] = Field(
+        default="containerd", description="The CRI runtime whose config.json a Pod is translated into."
+    )
+    cri_selinux: bool = Field(
+        default=False,
+        description="The CRI runtime labels containers for SELinux (containerd enable_selinux, CRI-O selinux). Off: "
+        "seLinuxOptions are dropped; on: every container gets a label, which runsc refuses.",
+    )
+    pod_annotations: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("dev.gvisor.*",),
+        description="Globs of Pod annotations the CRI runtime passes into the specs (containerd pod_annotations), "
+        "comma-separated; `none` passes none.",
+    )
+    runtime_classes: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=lambda: {"gvisor": "runsc", "runsc": "runsc"},
+        description="runtimeClassName=profile pairs, comma-separated (e.g. gvisor=runsc,runc=oci); Pods of other "
+        "runtime classes are admitted unjudged.",
+    )
+    default_runtime_profile: str | None = Field(
+        default=None, description="Profile for Pods without runtimeClassName; unset leaves them unjudged."
+    )
+    policy_action: Literal["deny", "warn", "audit"] = Field(
+        default="deny",
+        description="What an error finding does: deny the object, admit it with warnings, or admit it and log a "
+        "would-deny (audit).",
+    )
+    exempt_namespaces: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("kube-system",), description="Namespaces whose objects are never judged, comma-separated."
+    )
+    skip_annotation: str = Field(
+        default="specgate.io/skip-rules",
+        description="Pod annotation listing rule ids not to enforce on that Pod; echoed in auditAnnotations.",
+    )
+    admission_max_body_bytes: int = Field(
+        default=6 * 1024 * 1024,
+        ge=1,
+        description="Largest AdmissionReview accepted, in bytes: an UPDATE carries the object twice, and the "
+        "apiserver's own limit is 3 MiB per object.",
+    )
+
+    @field_validator("pod_annotations", "exempt_namespaces", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            # An empty variable counts as unset (env_ignore_empty), so "none" is how the environment says none.
+            items = tuple(item.strip() for item in value.split(",") if item.strip())
+            return () if items == ("none",) else items
+        return value
+
+    @field_validator("runtime_classes", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            from app.core.kube.policy import parse_mapping  # the one parser, shared with `specgate kube`
+
+            return parse_mapping(value)
+        return value

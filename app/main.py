@@ -21,6 +21,7 @@ from app.api.methods import MethodsMiddleware
 from app.api.schema import install_openapi
 from app.auth import TokenVerifier
 from app.config import Settings
+from app.gate import build_gate
 
 logger = logging.getLogger("specgate")
 
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "capabilities", "description": "Capability names, numbers and masks."},
             {"name": "mounts", "description": "How the runtime serves each mount."},
             {"name": "rules", "description": "The rule catalog."},
+            {"name": "kubernetes", "description": "Pods and workloads: the admission webhook, the translation."},
             {"name": "health", "description": "Probes for orchestrators."},
         ],
         generate_unique_id_function=_operation_id,
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ready_profiles = None
     app.state.grpc_port = None
+
+    app.state.kube_gate = build_gate(settings)
     app.add_middleware(MethodsMiddleware)
     # ops: refuse without a token (only when tokens are configured), then let early answers reach every client.
     verifier = TokenVerifier.from_settings(

@@ -79,15 +79,18 @@ def _check_media_type(content_type: str | None) -> None:
             )
 
 
-def _too_large(limit: int) -> HTTPException:
+def _too_large(limit: int, limit_name: str) -> HTTPException:
     return HTTPException(
         status.HTTP_413_CONTENT_TOO_LARGE,
-        f"the body is larger than {limit} bytes, the limit of this service (SPECGATE_MAX_BODY_BYTES)",
+        f"the body is larger than {limit} bytes, the limit of this service ({limit_name})",
     )
 
 
-async def read_document(request: Request) -> bytes:
-    """The request body as bytes, after checking its query, media type, encoding and size."""
+async def read_document(
+    request: Request, *, limit: int | None = None, limit_name: str = "SPECGATE_MAX_BODY_BYTES"
+) -> bytes:
+    """The request body as bytes, after checking its query, media type, encoding and size (at most `limit`,
+    default SPECGATE_MAX_BODY_BYTES)."""
     # Every dependency FastAPI solves costs tens of microseconds per request, so the document routes
     # have this one only: it does the repeated-parameter check itself and reads the settings directly.
     await single_query_values(request)
@@ -99,15 +102,15 @@ async def read_document(request: Request) -> bytes:
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             f"Content-Encoding {encoding!r} is not supported; send the document uncompressed",
         )
-    limit = settings.max_body_bytes
+    limit = settings.max_body_bytes if limit is None else limit
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise _too_large(limit, limit_name)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise _too_large(limit)
+            raise _too_large(limit, limit_name)
     return bytes(body)
 
 

@@ -3,6 +3,8 @@
 core DocumentError                  -> 400 (with line, column and `errors`)
 core UnknownProfile / UnknownPlatform / BadArgument -> 422
 core InvalidSpec                    -> 422, the validation report merged into the problem
+core MalformedReview                -> 400, JSON but not an AdmissionReview (each bad field in `errors`)
+core WorkloadError                  -> 422, /translate of an object that carries no Pod, or a malformed Pod spec
 core CapabilityError                -> 422, each unknown name with its JSON Pointer in `errors`
 RequestValidationError              -> 422 (a query parameter FastAPI could not bind)
 HTTPException                       -> its own status (413, 415, 404, 405, ...)
@@ -24,6 +26,8 @@ from starlette.requests import ClientDisconnect
 
 from app.api.methods import allowed_methods
 from app.core import BadArgument, CapabilityError, DocumentError, InvalidSpec, UnknownPlatform, UnknownProfile
+from app.core.errors import WorkloadError
+from app.core.kube.admission import MalformedReview
 from app.models import Problem
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -136,6 +140,28 @@ def _invalid_spec(_: Request, exc: Exception) -> Response:
     )
 
 
+def _malformed_review(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MalformedReview)
+    return problem(
+        status.HTTP_400_BAD_REQUEST,
+        str(exc),
+        kind="malformed-review",
+        title="The body is not an AdmissionReview",
+        errors=[{"path": path, "message": message} for path, message in exc.errors],
+    )
+
+
+def _workload_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WorkloadError)
+    return problem(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        f"the object cannot be translated: {exc}",
+        kind="workload",
+        title="The object carries no usable Pod",
+        errors=[{"path": exc.path, "message": exc.detail}],
+    )
+
+
 def _capability_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, CapabilityError)
     return problem(
@@ -208,6 +234,8 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BadArgument, _bad_argument)
     app.add_exception_handler(InvalidSpec, _invalid_spec)
     app.add_exception_handler(CapabilityError, _capability_error)
+    app.add_exception_handler(MalformedReview, _malformed_review)
+    app.add_exception_handler(WorkloadError, _workload_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(ClientDisconnect, _client_disconnect)
@@ -217,7 +245,8 @@ def install_exception_handlers(app: FastAPI) -> None:
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries for the given error statuses, all problem+json."""
     descriptions = {
-        400: "The body is not a JSON object: not JSON, not UTF-8, or not an object (with line and column).",
+        400: "The body is not a JSON object: not JSON, not UTF-8, or not an object (with line and column); "
+        "on /admission also a JSON object that is not an AdmissionReview.",
         413: "The body is larger than the configured limit (SPECGATE_MAX_BODY_BYTES).",
         415: "The body is not sent as application/json.",
         422: "A parameter is unusable (e.g. an unknown profile), or the request cannot be processed.",

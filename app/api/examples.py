@@ -209,3 +209,145 @@ def capabilities_body() -> dict[str, Any]:
             },
         }
     }
+
+
+def _review(obj: dict[str, Any], *, uid: str, operation: str = "CREATE") -> dict[str, Any]:
+    meta = obj["metadata"]
+    return {
+        "apiVersion": "admission.k8s.io/v1",
+        "kind": "AdmissionReview",
+        "request": {
+            "uid": uid,
+            "kind": {"group": "", "version": "v1", "kind": "Pod"},
+            "resource": {"group": "", "version": "v1", "resource": "pods"},
+            "name": meta["name"],
+            "namespace": meta["namespace"],
+            "operation": operation,
+            "userInfo": {"username": "kubernetes-admin", "groups": ["system:authenticated"]},
+            "object": obj,
+            "oldObject": None,
+            "dryRun": False,
+        },
+    }
+
+
+ADMISSION_POD: dict[str, Any] = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "untrusted-build-7f9c", "namespace": "sandboxed-apps", "labels": {"app": "untrusted-build"}},
+    "spec": {
+        "runtimeClassName": "gvisor",
+        "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}},
+        "containers": [
+            {
+                "name": "builder",
+                "image": "registry.example.com/ci/builder:1.8.2",
+                "securityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "readOnlyRootFilesystem": True,
+                    "capabilities": {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]},
+                },
+                "volumeMounts": [{"name": "workspace", "mountPath": "/workspace"}],
+            }
+        ],
+        "volumes": [{"name": "workspace", "emptyDir": {"sizeLimit": "4Gi"}}],
+        "restartPolicy": "Never",
+    },
+}
+"""A gVisor Pod runsc runs: the Pod of ../shared/reference/admissionreview-pod-example.json, shortened."""
+
+
+def _refused_pod() -> dict[str, Any]:
+    pod = copy.deepcopy(ADMISSION_POD)
+    pod["metadata"]["name"] = "csi-node-4x2lq"
+    pod["spec"]["containers"].append(
+        {
+            "name": "node-driver",
+            "image": "registry.example.com/csi/driver:2.1.0",
+            "volumeMounts": [
+                {"name": "kubelet-dir", "mountPath": "/var/lib/kubelet", "mountPropagation": "Bidirectional"}
+            ],
+        }
+    )
+    pod["spec"]["volumes"].append(
+        {"name": "kubelet-dir", "hostPath": {"path": "/var/lib/kubelet", "type": "Directory"}}
+    )
+    return pod
+
+
+def admission_examples() -> dict[str, dict[str, Any]]:
+    """Two reviews for Swagger UI: one admitted, one refused (Bidirectional propagation under gVisor)."""
+    return {
+        "admitted": {
+            "summary": "A gVisor Pod runsc runs",
+            "value": _review(ADMISSION_POD, uid="3f6c1a2e-9b4d-4c1e-8f7a-52d0c9e4b1aa"),
+        },
+        "refused": {
+            "summary": "A gVisor Pod with a Bidirectional mount in its 2nd container",
+            "value": _review(_refused_pod(), uid="0b7d2c1e-5f3a-4e6b-9c8d-1a2b3c4d5e6f"),
+        },
+    }
+
+
+def inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON Schema with its `$defs` inlined, to embed in an OpenAPI operation (no recursion)."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(copy.deepcopy(defs[ref.removeprefix("#/$defs/")]))
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)  # type: ignore[no-any-return]
+
+
+def admission_body() -> dict[str, Any]:
+    """The OpenAPI `requestBody` of POST /admission."""
+    from app.models import AdmissionReviewRequest
+
+    return {
+        "requestBody": {
+            "required": True,
+            "description": "An AdmissionReview (admission.k8s.io/v1 or v1beta1), as the apiserver sends it.",
+            "content": {
+                "application/json": {
+                    "schema": inline_schema(AdmissionReviewRequest.model_json_schema()),
+                    "examples": admission_examples(),
+                }
+            },
+        }
+    }
+
+
+def translate_body() -> dict[str, Any]:
+    """The OpenAPI `requestBody` of POST /translate."""
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": copy.deepcopy(ADMISSION_POD["spec"])},
+        },
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "description": "A Pod or a workload carrying a Pod template (Deployment, StatefulSet, DaemonSet, "
+            "ReplicaSet, ReplicationController, Job, CronJob, PodTemplate), as JSON.",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "description": "A Kubernetes object that carries a Pod."},
+                    "examples": {
+                        "pod": {"summary": "A gVisor Pod", "value": ADMISSION_POD},
+                        "deployment": {"summary": "A Deployment of the same Pod", "value": deployment},
+                    },
+                }
+            },
+        }
+    }

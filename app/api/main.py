@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.routes import capabilities, health, mounts, normalize, rules, validate
+from app.api.routes import admission, capabilities, health, mounts, normalize, rules, translate, validate
 
 api_routers: list[APIRouter] = [
     validate.router,
@@ -12,6 +12,8 @@ api_routers: list[APIRouter] = [
     capabilities.router,
     mounts.router,
     rules.router,
+    admission.router,
+    translate.router,
     health.router,
 ]
 """Included into the app one by one: every level of nested routers is walked again on each request."""
