@@ -1,4 +1,4 @@
-"""The `specgate` command: validate, normalize, capabilities, classify-mounts, rules, serve."""
+"""The `specgate` command: validate, kube, normalize, capabilities, classify-mounts, rules, serve."""
 
 from __future__ import annotations
 

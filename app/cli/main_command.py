@@ -12,6 +12,7 @@ from app.cli.build import build_backend, build_reporter
 from app.cli.errors import CommandError, fatal_problems
 from app.cli.execute import ValidatePlan, execute
 from app.cli.inspect_commands import capabilities, classify_mounts, normalize, rules
+from app.cli.kube_command import kube
 from app.cli.options import profile_option, server_options
 from app.cli.output import report_output
 from app.cli.progress import choose
@@ -237,5 +238,5 @@ def serve(
     )
 
 
-for command in (normalize, capabilities, classify_mounts, rules):
+for command in (normalize, capabilities, classify_mounts, rules, kube):
     specgate.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -74,6 +75,9 @@ class FileResult:
     """Line and column of a syntax error, when the file could not be parsed."""
     path: Path | None = None
     """The file read (None for stdin): its name exactly, where `name` shows undecodable bytes escaped."""
+    locator: Callable[[str], tuple[int, int] | None] | None = None
+    """Line and column of a finding's pointer in the file, when `raw` is not the JSON the pointer is into
+    (`specgate kube`: a YAML object); None looks the pointer up in `raw`."""
     _locator: Locator | None = field(default=None, repr=False, compare=False)
 
     def failed(self, fail_on: FailOn) -> bool:
@@ -83,6 +87,8 @@ class FileResult:
         """Line and column of a finding in the file; the text is scanned once, whatever the number of findings."""
         if finding.rule == DOCUMENT_RULE.id:
             return self.position
+        if self.locator is not None:
+            return self.locator(finding.path)
         if self._locator is None:
             self._locator = Locator(self.raw)
         return self._locator.locate(finding.path)
