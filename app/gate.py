@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -31,7 +32,7 @@ def policy(settings: Settings) -> Policy:
     )
 
 
-def _judge(node: NodeModel, platform: str, obj: dict[str, Any], profile: str) -> list[PodFindingLike]:
+def _judge(node: NodeModel, platform: str, obj: dict[str, Any], profile: str) -> Sequence[PodFindingLike]:
     return judge_object(obj, profile=profile, node=node, platform=platform).all_findings()
 
 

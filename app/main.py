@@ -103,7 +103,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ready_profiles = None
     app.state.grpc_port = None
-
     app.state.kube_gate = build_gate(settings)
     app.add_middleware(MethodsMiddleware)
     # ops: refuse without a token (only when tokens are configured), then let early answers reach every client.

@@ -215,7 +215,8 @@ AdmissionOperation = Literal["CREATE", "UPDATE", "DELETE", "CONNECT"]
 
 
 class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Unknown members are kept (newer apiservers add fields); known ones have exactly their JSON type (no 0 for false).
+    model_config = ConfigDict(extra="allow", strict=True)
 
 
 # metav1.GroupVersionKind.

@@ -27,7 +27,7 @@ from app.core import SpecgateError
 from app.core.engine import summarize
 from app.core.kube.admission import INTERNAL_RULE, POD_BEARING_KINDS, Gate, PodFindingLike, Verdict, where
 from app.gate import build_gate
-from app.models import AdmissionRequest, Finding, SandboxInfo, ValidationReport
+from app.models import AdmissionRequest, Finding, SandboxInfo, Severity, ValidationReport
 
 PATTERNS = ("*.yaml", "*.yml", "*.json")
 """What a directory is searched for."""
@@ -71,13 +71,13 @@ def find_sources(paths: tuple[str, ...]) -> tuple[list[Source], list[Unreadable]
 
 def to_finding(finding: PodFindingLike, *, enforced: bool) -> Finding:
     """A Pod finding as the reporters show it: the pointer into the object, the container in the message."""
-    severity = finding.severity
+    severity = cast(Severity, finding.severity)
     if severity == "error" and not enforced and finding.rule != INTERNAL_RULE:
         severity = "warning"  # action warn or audit: the webhook admits it
     return Finding.model_construct(
         rule=finding.rule,
         severity=severity,
-        path=finding.pod_path,
+        path=finding.pod_path or "",
         message=f"{where(finding)}: {finding.message}",
     )
 
@@ -112,7 +112,8 @@ def _problem_result(name: str, raw: bytes, source: Source, message: str, line: i
 def judge_manifest(gate: Gate, manifest: Manifest, namespace: str | None) -> Verdict:
     """The webhook's decision on the object, as if it were created now."""
     data = manifest.data
-    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    found = data.get("metadata")
+    meta: dict[str, Any] = found if isinstance(found, dict) else {}
     if namespace and not meta.get("namespace") and data.get("kind") in POD_BEARING_KINDS:
         data = {**data, "metadata": {**meta, "namespace": namespace}}
     request = AdmissionRequest.model_construct(

@@ -208,3 +208,141 @@ class ObjectVerdict(_Wire):
     def all_findings(self) -> list[PodFinding]:
         """Every finding of every container, containers in Pod order."""
         return [f for c in self.containers for f in c.findings]
+
+
+# --- Kubernetes admission (admission.k8s.io/v1 and v1beta1), from k8s.io/api/admission/v1/types.go ---------------
+# Requests keep members they do not know (newer apiservers add fields); so does the server's model.
+
+AdmissionApiVersion = Literal["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
+AdmissionOperation = Literal["CREATE", "UPDATE", "DELETE", "CONNECT"]
+
+
+class _Lenient(BaseModel):
+    # Unknown members are kept (newer apiservers add fields); known ones have exactly their JSON type (no 0 for false).
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+# metav1.GroupVersionKind.
+class GroupVersionKind(_Lenient):
+    group: str = ""
+    version: str = ""
+    kind: str = ""
+
+
+# metav1.GroupVersionResource.
+class GroupVersionResource(_Lenient):
+    group: str = ""
+    version: str = ""
+    resource: str = ""
+
+
+# authenticationv1.UserInfo: who made the request.
+class AdmissionUserInfo(_Lenient):
+    username: str | None = None
+    uid: str | None = None
+    groups: list[str] | None = None
+    extra: dict[str, list[str]] | None = None
+
+
+# What the apiserver asks about: one operation on one object.
+class AdmissionRequest(_Lenient):
+    uid: str = Field(min_length=1, description="Identifies this round trip; echoed in `response.uid`.")
+    kind: GroupVersionKind | None = Field(default=None, description="The kind of `object`, e.g. {'', v1, Pod}.")
+    resource: GroupVersionResource | None = None
+    subResource: str | None = Field(default=None, description="e.g. `ephemeralcontainers`, `status`, `scale`.")
+    requestKind: GroupVersionKind | None = None
+    requestResource: GroupVersionResource | None = None
+    requestSubResource: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+    operation: AdmissionOperation
+    userInfo: AdmissionUserInfo | None = None
+    object: dict[str, Any] | None = Field(default=None, description="The new object; null on DELETE and CONNECT.")
+    oldObject: dict[str, Any] | None = Field(default=None, description="The object before UPDATE or DELETE.")
+    dryRun: bool | None = Field(default=None, description="True when nothing will be persisted.")
+    options: dict[str, Any] | None = None
+
+
+# The AdmissionReview the apiserver POSTs.
+class AdmissionReviewRequest(_Lenient):
+    apiVersion: AdmissionApiVersion
+    kind: Literal["AdmissionReview"]
+    request: AdmissionRequest
+
+
+# metav1.Status, as a webhook fills it in when it denies.
+class AdmissionStatus(_Wire):
+    status: Literal["Failure"] = "Failure"
+    code: int = Field(description="403 for a refused object.", examples=[403])
+    reason: str = Field(default="Forbidden", description="A machine-readable reason (metav1.StatusReason).")
+    message: str = Field(description="What is refused and what to change; kubectl shows it to the user.")
+
+
+# The webhook's answer.
+class AdmissionResponse(_Wire):
+    uid: str = Field(description="`request.uid`, echoed.")
+    allowed: bool
+    status: AdmissionStatus | None = Field(default=None, description="Set when `allowed` is false.")
+    warnings: list[str] | None = Field(
+        default=None,
+        description="Every finding, most severe first, each at most 120 characters; at most 10, then "
+        "'...and N more'. kubectl prints them.",
+    )
+    auditAnnotations: dict[str, str] | None = Field(
+        default=None, description="Added to the audit event, each key prefixed with the webhook's name."
+    )
+
+
+# The AdmissionReview the webhook answers with, in the request's apiVersion.
+class AdmissionReviewResponse(_Wire):
+    apiVersion: AdmissionApiVersion
+    kind: Literal["AdmissionReview"] = "AdmissionReview"
+    response: AdmissionResponse
+
+
+# --- Kubernetes translation (POST /translate) ---------------------------------------------------------------------
+
+ContainerKind = Literal["sandbox", "initContainer", "container", "ephemeralContainer"]
+
+
+# Something the translation assumed or dropped for one container.
+class TranslationNote(_Wire):
+    rule: str
+    severity: Severity
+    pod_path: str = Field(description="JSON Pointer into the submitted object.")
+    message: str
+
+
+# The config.json a node would write for one container of the Pod.
+class TranslatedSpec(_Wire):
+    kind: ContainerKind = Field(
+        description="sandbox (the pause container), initContainer, container, ephemeralContainer."
+    )
+    name: str = Field(description='The container\'s name; "POD" for the sandbox.')
+    index: int = Field(description="Index in its list of the Pod spec (0 for the sandbox).")
+    pointer: str = Field(
+        description="JSON Pointer of the container in the submitted object (the Pod spec's for the sandbox)."
+    )
+    config: dict[str, Any] = Field(description="The config.json document.")
+    provenance: dict[str, str] = Field(
+        default_factory=dict, description="config.json pointer -> the Pod field (pointer into the object) it came from."
+    )
+    notes: list[TranslationNote] = Field(default_factory=list)
+
+
+# The node model a translation assumed.
+class NodeAssumptions(_Wire):
+    cri: Literal["containerd", "cri-o"]
+    cri_selinux: bool
+    pod_annotations: list[str]
+
+
+# Every config.json of one Pod (or of a workload's Pod template).
+class TranslationResult(_Wire):
+    kind: str = Field(examples=["Deployment"])
+    name: str
+    namespace: str
+    runtime_class_name: str | None = None
+    runtime_handler: str = Field(description='The CRI runtime handler ("" for the node\'s default runtime).')
+    node: NodeAssumptions
+    containers: list[TranslatedSpec] = Field(description="The sandbox first, then init, app and ephemeral containers.")

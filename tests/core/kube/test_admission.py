@@ -145,7 +145,8 @@ def test_the_same_finding_on_every_container_is_one_warning() -> None:
         for i, name in enumerate(["app", "sidecar", "proxy"])
     ]
     assert warning_lines(same) == [
-        'warning: 3 containers (container "app", container "sidecar", container "proxy"): RUNSC-APPARMOR: profile ignored'
+        'warning: 3 containers (container "app", container "sidecar", container "proxy"): '
+        "RUNSC-APPARMOR: profile ignored"
     ]
 
 
