@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "data" / "reference" / "admissionreview-pod-example.json"
 STARTUP_SECONDS = 60.0
 REQUEST_TIMEOUT = 10.0
+MAX_CONNECTIONS = 64
+"""Like an apiserver's pool of connections to a webhook: more requests in flight wait for a free one."""
 
 
 @dataclass
@@ -95,8 +97,13 @@ async def load(host: str, port: int, body: bytes, *, rate: float, requests: int,
     request = _request(body, path)
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     opened: list[asyncio.StreamWriter] = []
+    slots = asyncio.Semaphore(MAX_CONNECTIONS)  # a stalled server makes requests queue here, still timed from `due`
 
     async def one(due: float) -> None:
+        async with slots:
+            await exchange(due)
+
+    async def exchange(due: float) -> None:
         if idle:
             reader, writer = idle.pop()
         else:
@@ -122,7 +129,7 @@ async def load(host: str, port: int, body: bytes, *, rate: float, requests: int,
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(due)))
-    await asyncio.wait_for(asyncio.gather(*tasks), REQUEST_TIMEOUT * 2)
+    await asyncio.wait_for(asyncio.gather(*tasks), REQUEST_TIMEOUT * 2 + requests / rate)
     result.wall = time.perf_counter() - loop_start
     result.connections = len(opened)
     for writer in opened:
