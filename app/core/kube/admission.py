@@ -284,7 +284,7 @@ def decide(request: AdmissionRequest, *, policy: Policy, judge: Judge) -> Verdic
         else f"on the node's default runtime (profile {profile})"
     )
     try:
-        findings: Sequence[PodFindingLike] = _distinct(judge(obj, profile))
+        findings: Sequence[PodFindingLike] = _known_images_only(_distinct(judge(with_claim_templates(obj), profile)))
     except WorkloadError as exc:
         return _malformed(who, exc, audit, profile)
     except Exception as exc:  # a bug in a rule must not admit what it could not judge
@@ -315,6 +315,48 @@ def _malformed(
         profile=profile,
         subject=who,
     )
+
+
+UNKNOWN_IMAGE_RULE = "KUBE-IMAGE-UNKNOWN"
+ARGS_RULES = frozenset({"RUNSC-ARGS-REQUIRED", "RUNSC2018-ARGS-REQUIRED", "OCI-PROC-ARGS-MIN"})
+"""Empty process.args because the node model does not know the image's ENTRYPOINT: on a real node the image
+supplies it (or containerd itself refuses the container), so the runtime's "args required" is not the Pod's fault."""
+
+
+def _known_images_only(findings: list[PodFindingLike]) -> list[PodFindingLike]:
+    unknown = {(f.container_kind, f.container) for f in findings if f.rule == UNKNOWN_IMAGE_RULE}
+    if not unknown:
+        return findings
+    return [f for f in findings if not (f.rule in ARGS_RULES and (f.container_kind, f.container) in unknown)]
+
+
+def with_claim_templates(obj: dict[str, Any]) -> dict[str, Any]:
+    """A StatefulSet whose Pod template also lists the volumes its volumeClaimTemplates give every Pod.
+
+    The StatefulSet controller adds one persistentVolumeClaim volume per claim template (named after it) to each
+    Pod it creates, so a container may mount `data` with no `data` in the template's volumes. The volumes are
+    appended, so every pointer into the submitted object stays valid. Other objects are returned as they are.
+    """
+    spec = obj.get("spec")
+    if obj.get("kind") != "StatefulSet" or not isinstance(spec, dict):
+        return obj
+    claims = spec.get("volumeClaimTemplates")
+    template = spec.get("template")
+    if not isinstance(claims, list) or not claims or not isinstance(template, dict):
+        return obj
+    pod = template.get("spec")
+    if not isinstance(pod, dict) or not isinstance(pod.get("volumes", []), list):
+        return obj
+    volumes = list(pod.get("volumes") or [])
+    have = {v.get("name") for v in volumes if isinstance(v, dict)}
+    owner = _meta(obj).get("name") or "statefulset"
+    for claim in claims:
+        name = _meta(claim if isinstance(claim, dict) else None).get("name")
+        if isinstance(name, str) and name and name not in have:
+            volumes.append({"name": name, "persistentVolumeClaim": {"claimName": f"{name}-{owner}-0"}})
+            have.add(name)
+    pod = {**pod, "volumes": volumes}
+    return {**obj, "spec": {**spec, "template": {**template, "spec": pod}}}
 
 
 def _distinct(findings: Iterable[PodFindingLike]) -> list[PodFindingLike]:

@@ -20,6 +20,7 @@ from app.core.kube.admission import (
     decide,
     parse_review,
     warning_lines,
+    with_claim_templates,
 )
 from app.core.kube.policy import SKIP_ANNOTATION, Policy
 from app.models import AdmissionRequest, AdmissionReviewResponse
@@ -323,3 +324,31 @@ def test_a_malformed_pod_is_refused_as_invalid() -> None:
 def test_the_same_finding_in_three_capability_sets_is_reported_once() -> None:
     verdict = decide(request(), policy=Policy(), judge=Judge(BAD, BAD, BAD))
     assert len(verdict.findings) == 1 and len(verdict.warnings) == 1
+
+
+def test_args_required_is_not_held_against_a_pod_whose_image_the_node_model_does_not_know() -> None:
+    unknown = F("KUBE-IMAGE-UNKNOWN", severity="info", container="app")
+    args = F("RUNSC-ARGS-REQUIRED", container="app", pod_path="/spec/containers/0/args")
+    other = F("RUNSC-ARGS-REQUIRED", container="known", pod_path="/spec/containers/1/args")
+    verdict = decide(request(), policy=Policy(), judge=Judge(unknown, args, other))
+    assert [f.container for f in verdict.findings if f.rule == "RUNSC-ARGS-REQUIRED"] == ["known"]
+    assert decide(request(), policy=Policy(), judge=Judge(unknown, args)).allowed
+
+
+def test_statefulset_claim_templates_are_volumes_of_its_pods() -> None:
+    sts = {
+        "kind": "StatefulSet",
+        "metadata": {"name": "cache"},
+        "spec": {
+            "volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "conf"}}],
+            "template": {"spec": {"containers": [], "volumes": [{"name": "conf", "configMap": {"name": "c"}}]}},
+        },
+    }
+    judged = with_claim_templates(sts)
+    assert judged["spec"]["template"]["spec"]["volumes"] == [
+        {"name": "conf", "configMap": {"name": "c"}},
+        {"name": "data", "persistentVolumeClaim": {"claimName": "data-cache-0"}},
+    ]
+    assert len(sts["spec"]["template"]["spec"]["volumes"]) == 1  # the submitted object is left alone
+    deployment = {"kind": "Deployment", "spec": {"template": {"spec": {}}}}
+    assert with_claim_templates(deployment) is deployment
