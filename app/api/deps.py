@@ -87,13 +87,18 @@ def _too_large(limit: int, limit_name: str) -> HTTPException:
 
 
 async def read_document(
-    request: Request, *, limit: int | None = None, limit_name: str = "SPECGATE_MAX_BODY_BYTES"
+    request: Request,
+    *,
+    limit: int | None = None,
+    limit_name: str = "SPECGATE_MAX_BODY_BYTES",
+    check_query: bool = True,
 ) -> bytes:
-    """The request body as bytes, after checking its query, media type, encoding and size (at most `limit`,
-    default SPECGATE_MAX_BODY_BYTES)."""
+    """The request body as bytes, after checking its query (unless `check_query` is false), media type,
+    encoding and size (at most `limit`, default SPECGATE_MAX_BODY_BYTES)."""
     # Every dependency FastAPI solves costs tens of microseconds per request, so the document routes
     # have this one only: it does the repeated-parameter check itself and reads the settings directly.
-    await single_query_values(request)
+    if check_query:
+        await single_query_values(request)
     settings: Settings = request.app.state.settings
     _check_media_type(request.headers.get("content-type"))
     encoding = request.headers.get("content-encoding", "identity").strip().lower()

@@ -83,8 +83,12 @@ async def admission(request: Request, timeout: TimeoutQuery = None) -> Response:
     # No FastAPI dependency and no thread hop for a review of normal size: each would cost more than parsing it.
     started = time.perf_counter()
     settings: Settings = request.app.state.settings
+    # The apiserver owns the query string: whatever it holds, a well-formed review gets its answer.
     raw = await read_document(
-        request, limit=settings.admission_max_body_bytes, limit_name="SPECGATE_ADMISSION_MAX_BODY_BYTES"
+        request,
+        limit=settings.admission_max_body_bytes,
+        limit_name="SPECGATE_ADMISSION_MAX_BODY_BYTES",
+        check_query=False,
     )
     gate: Gate = request.app.state.kube_gate
     review = parse_review(raw)
