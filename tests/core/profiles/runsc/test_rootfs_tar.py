@@ -114,3 +114,48 @@ def test_remap_does_not_affect_seccomp() -> None:
     remapped = spec(note(NAME, "cont1"), note("dev.gvisor.internal.seccomp.another", "RuntimeDefault"),
                     note(REMAP + "1", "cont1=another"), seccomp)  # fmt: skip
     assert hits(remapped, "RUNSC-SECCOMP-RUNTIMEDEFAULT") == []
+
+
+# specutils_test.go TestRootfsUpperTarPath, case by case (name, annotations, the annotation whose value is read).
+GVISOR_TAR_CASES = [
+    ("no annotation", {}, None),
+    ("no gvisor tar rootfs upper annotation", {"dev.gvisor": "123"}, UPPER),
+    ("get gvisor tar rootfs upper annotation", {UPPER: "123"}, UPPER),
+    ("container specific rootfs upper annotation", {NAME: "cont", UPPER + ".cont": "456"}, UPPER + ".cont"),
+    ("container specific rootfs upper annotation with remap",
+     {NAME: "cont-123", REMAP + "1": "cont-123=cont", UPPER + ".cont": "789"}, UPPER + ".cont"),
+    ("no fallback when other container-specific annotation exists",
+     {NAME: "cont", UPPER + ".other": "should-not-be-used", UPPER: "base"}, UPPER + ".cont"),
+    ("container specific takes priority over base",
+     {NAME: "cont", UPPER: "base-path", UPPER + ".cont": "specific-path"}, UPPER + ".cont"),
+    ("empty container name falls back to base", {NAME: "", UPPER: "base-path"}, UPPER),
+    ("container name set but no matching annotation", {NAME: "cont", UPPER: "base-path"}, UPPER + ".cont"),
+    ("CRI sandbox without container name returns empty", {TYPE: "sandbox", UPPER: "base-path"}, None),
+    ("CRI container without container name returns empty", {TYPE: "container", UPPER: "base-path"}, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("notes", "key"), [pytest.param(n, k, id=i) for i, n, k in GVISOR_TAR_CASES])
+def test_gvisor_rootfs_upper_tar_path_cases(notes: dict[str, str], key: str | None) -> None:
+    if notes:
+        assert rootfs_tar_key(notes) == key
+    path = notes.get(key, "") if key else ""
+    disabled = hits(spec(*_notes(**notes)), "RUNSC-ROOTFS-TAR-DISABLED")
+    assert disabled == ([(f"/annotations/{key}", "error")] if path else [])
+
+
+# specutils_test.go TestContainerName.
+@pytest.mark.parametrize(
+    ("notes", "name"),
+    [
+        pytest.param({}, "", id="no-name"),
+        pytest.param({NAME: "cont"}, "cont", id="container-name"),
+        pytest.param({NAME: "cont-123", REMAP + "1": "cont-123=cont"}, "cont", id="remap"),
+        pytest.param({NAME: "cont", REMAP + "1": "another-123=another"}, "cont", id="remap-not-found"),
+        pytest.param({NAME: "cont", REMAP + "1": "another-123"}, "cont", id="remap-invalid"),
+        pytest.param({NAME: "cont", REMAP + "1": ""}, "cont", id="remap-invalid-empty"),
+        pytest.param({REMAP + "1": "cont-123=cont"}, "", id="remap-empty-name"),
+    ],
+)
+def test_gvisor_container_name_cases(notes: dict[str, str], name: str) -> None:
+    assert container_name(notes) == name
