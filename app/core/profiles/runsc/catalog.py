@@ -300,8 +300,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "RUNSC-SECCOMP-NAMES",
         "warning",
-        "Syscall names missing from gVisor's syscall table of the host's architecture (amd64, arm64) are skipped "
-        "with a warning; a name no architecture knows is a warning, one runsc skips on some host is info.",
+        "Syscall names missing from gVisor's syscall table of the host's architecture (amd64, arm64; the host "
+        "seccomp.architectures names) are skipped: a name no architecture knows is a warning, a real one info.",
         f"{_SECCOMP} convertRules, lookupSyscallNo; pkg/sentry/syscalls/linux/linux64.go AMD64, ARM64",
     ),
     Rule(

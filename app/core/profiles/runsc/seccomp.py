@@ -47,12 +47,13 @@ def check(spec: dict[str, Any], oci_seccomp: bool, runtime_default_key: str | No
         )
         return
     _check_action(text(seccomp, "defaultAction"), "/linux/seccomp/defaultAction", "secomp default action", out)
+    hosts = host_arches(seccomp)
     for i, rule in enumerate(arr(seccomp, "syscalls")):
         if not isinstance(rule, dict):
             continue
         _check_action(text(rule, "action"), ptr("linux", "seccomp", "syscalls", i, "action"), "invalid seccomp rules",
                       out)  # fmt: skip
-        _check_names(rule, i, out)
+        _check_names(rule, i, hosts, out)
         for j, arg in enumerate(arr(rule, "args")):
             if not isinstance(arg, dict):
                 continue
@@ -87,37 +88,38 @@ def _check_action(action: str, where: str, context: str, out: Findings) -> None:
         )
 
 
-def _check_names(rule: dict[str, Any], i: int, out: Findings) -> None:
+NATIVE_ARCHES = {"SCMP_ARCH_X86_64": "amd64", "SCMP_ARCH_AARCH64": "arm64"}
+"""KnownArchs: the seccomp architectures runsc runs natively, and the syscall table each one searches."""
+
+
+def host_arches(seccomp: dict[str, Any]) -> tuple[str, ...]:
+    """The hosts the filter was written for, from linux.seccomp.architectures.
+
+    runsc itself ignores `architectures` (convertRules checks names against the native table only), but Docker
+    and containerd generate that list for the host they run on (x86_64 with x86 and x32, or aarch64 with arm): a
+    list naming exactly one of runsc's native architectures says which table runsc will search. Otherwise both.
+    """
+    named = {NATIVE_ARCHES[a] for a in arr(seccomp, "architectures") if isinstance(a, str) and a in NATIVE_ARCHES}
+    return tuple(named) if len(named) == 1 else ARCHES
+
+
+def _check_names(rule: dict[str, Any], i: int, hosts: tuple[str, ...], out: Findings) -> None:
     """RUNSC-SECCOMP-NAMES: convertRules skips (with a warning) each name lookupSyscallNo does not find.
 
-    runsc searches only its native table (amd64 or arm64), so a name either table lacks is skipped on that host.
+    runsc searches only its native table (amd64 or arm64), so a name the host's table lacks is skipped there. A name
+    no architecture has is a warning (a typo: the rule does not cover what was meant); a real syscall the host's
+    table lacks (another architecture's, or one gVisor does not have) is info.
     """
     known = _TABLES.syscalls
     for j, name in enumerate(arr(rule, "names")):
         if not isinstance(name, str):
             continue
-        missing = [arch for arch in ARCHES if name not in known[arch]]
+        missing = [arch for arch in hosts if name not in known[arch]]
         if not missing:
-            continue  # the usual name: in both tables
+            continue  # the usual name: in the table of every host the filter is for
         where = ptr("linux", "seccomp", "syscalls", i, "names", j)
-        if len(missing) < len(ARCHES):
-            out.add(
-                "RUNSC-SECCOMP-NAMES",
-                where,
-                f"OCI seccomp: ignoring syscall {quote(name)} on {' and '.join(missing)}: gVisor's "
-                f"{' and '.join(missing)} syscall table has no such name, so runsc skips it there (it is known on "
-                f"{' and '.join(a for a in ARCHES if a not in missing)})",
-                severity="info",
-            )
-        elif name in _TABLES.linux_syscalls:
-            out.add(
-                "RUNSC-SECCOMP-NAMES",
-                where,
-                f"OCI seccomp: ignoring syscall {quote(name)}: it is a Linux syscall of another architecture (or "
-                "one gVisor does not implement), absent from gVisor's amd64 and arm64 tables, so runsc skips it",
-                severity="info",
-            )
-        else:
+        on = " and ".join(missing)
+        if name not in _TABLES.linux_syscalls and not any(name in known[a] for a in ARCHES):
             out.add(
                 "RUNSC-SECCOMP-NAMES",
                 where,
@@ -125,3 +127,14 @@ def _check_names(rule: dict[str, Any], i: int, out: Findings) -> None:
                 "skips it and the rule does not cover what you meant; check the spelling (names are lowercase, "
                 "as in syscalls(2))",
             )
+            continue
+        elsewhere = [a for a in ARCHES if a not in missing and name in known[a]]
+        where_known = f" (gVisor knows it on {' and '.join(elsewhere)})" if elsewhere else ""
+        out.add(
+            "RUNSC-SECCOMP-NAMES",
+            where,
+            f"OCI seccomp: ignoring syscall {quote(name)} on {on}: gVisor's {on} syscall table has no such name"
+            f"{where_known}, so runsc skips it there; it is a syscall of another architecture or one gVisor "
+            "does not implement",
+            severity="info",
+        )

@@ -123,3 +123,35 @@ def test_cpu_features(value: str, severity: str) -> None:
 
 def test_no_cpu_features_annotation_no_finding() -> None:
     assert hits(spec(), "RUNSC-ANNOT-CPUFEATURES") == []
+
+
+X86 = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]  # what Docker and containerd write on amd64 hosts
+ARM = ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"]  # ... and on arm64 hosts
+
+
+@pytest.mark.parametrize(
+    ("architectures", "name", "expected"),
+    [
+        pytest.param(X86, "open", None, id="amd64-host-open"),
+        pytest.param(X86, "arch_prctl", None, id="amd64-host-arch-prctl"),
+        pytest.param(X86, "_llseek", ("info", "on amd64"), id="amd64-host-32-bit-name"),
+        pytest.param(ARM, "open", ("info", "on arm64"), id="arm64-host-open"),
+        pytest.param(ARM, "openat", None, id="arm64-host-openat"),
+        pytest.param(X86 + ARM, "open", ("info", "on arm64"), id="both-hosts"),
+        pytest.param(["SCMP_ARCH_X86"], "open", ("info", "on arm64"), id="no-native-arch-named"),
+        pytest.param(X86, "raed", ("warning", "no architecture"), id="typo-anywhere"),
+    ],
+)
+def test_names_against_the_host_the_filter_is_for(
+    architectures: list[str], name: str, expected: tuple[str, str] | None
+) -> None:
+    # runsc ignores `architectures` and searches its native table; the list says which host the filter was made for.
+    seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "architectures": architectures,
+               "syscalls": [{"names": [name], "action": "SCMP_ACT_ALLOW"}]}  # fmt: skip
+    found = [f for f in report(spec(ON, put("linux/seccomp", seccomp))).findings if f.rule == "RUNSC-SECCOMP-NAMES"]
+    if expected is None:
+        assert found == []
+    else:
+        severity, text = expected
+        assert [(f.path, f.severity) for f in found] == [("/linux/seccomp/syscalls/0/names/0", severity)]
+        assert text in found[0].message
