@@ -7,6 +7,7 @@ milliCPUToShares/Quota, GetHugepageLimitsFromResources, swap), `cm/cgroup_manage
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -47,6 +48,12 @@ def quantity(value: Any) -> Decimal | None:
         return Decimal(str(value))
     if not isinstance(value, str):
         return None
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(value: str) -> Decimal | None:
+    # Pods repeat a handful of quantities ("500m", "512Mi"); each is read several times per translation.
     match = _QUANTITY.match(value.strip())
     if not match:
         return None

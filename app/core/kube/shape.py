@@ -100,30 +100,44 @@ POD_METADATA: Shape = {"name": str, "namespace": str, "uid": str, "annotations":
 
 def check(value: Any, shape: Shape, pointer: str) -> None:
     """Raise WorkloadError at the first place where `value` does not have `shape` (null is always accepted)."""
+    problem = _check(value, shape)
+    if problem is not None:
+        tokens, detail = problem
+        raise WorkloadError(join(pointer, *reversed(tokens)), detail)
+
+
+def _check(value: Any, shape: Shape) -> tuple[list[str | int], str] | None:
+    # The pointer is built only for the one misshapen field (tokens collected on the way out, innermost first):
+    # this runs on every admission request.
     if value is None:
-        return
+        return None
     if isinstance(shape, type):
-        ok = isinstance(value, shape) and not (shape is int and isinstance(value, bool))
-        if not ok:
-            raise WorkloadError(pointer, f"must be {_TYPES[shape]}, not {_kind(value)}")
-        if shape is int and not -(2**63) <= value < 2**63:
-            raise WorkloadError(pointer, "must fit in 64 bits (int64)")
-        return
+        if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
+            return [], f"must be {_TYPES[shape]}, not {_kind(value)}"
+        if isinstance(value, int) and shape is int and not -(2**63) <= value < 2**63:
+            return [], "must fit in 64 bits (int64)"
+        return None
     if isinstance(shape, list):
         if not isinstance(value, list):
-            raise WorkloadError(pointer, f"must be a list, not {_kind(value)}")
+            return [], f"must be a list, not {_kind(value)}"
+        inner = shape[0]
         for index, item in enumerate(value):
-            if item is None:
-                raise WorkloadError(join(pointer, index), "a list item must not be null")
-            check(item, shape[0], join(pointer, index))
-        return
+            problem = ([], "a list item must not be null") if item is None else _check(item, inner)
+            if problem is not None:
+                problem[0].append(index)
+                return problem
+        return None
     if not isinstance(value, dict):
-        raise WorkloadError(pointer, f"must be an object, not {_kind(value)}")
+        return [], f"must be an object, not {_kind(value)}"
     every = shape.get("*")
     for key, item in value.items():
         inner = shape.get(key, every)
-        if inner is not None:
-            check(item, inner, join(pointer, key))
+        if inner is not None and item is not None:
+            problem = _check(item, inner)
+            if problem is not None:
+                problem[0].append(key)
+                return problem
+    return None
 
 
 def _kind(value: Any) -> str:
