@@ -9,13 +9,14 @@ from __future__ import annotations
 from app.core.kube.identity import PodIdentity, PodState
 from app.core.kube.judge import judge_object, verdict_of
 from app.core.kube.kubelet import ContainerKind, Note
-from app.core.kube.node import ImageConfig, NodeModel
+from app.core.kube.node import DeviceAllocation, ImageConfig, NodeModel
 from app.core.kube.rules import KUBE_RULE_IDS, KUBE_RULES
 from app.core.kube.translate import TranslatedContainer, Translation, translate
 from app.core.kube.workloads import POD_KINDS, PodSource, find_pod
 
 __all__ = [
     "ContainerKind",
+    "DeviceAllocation",
     "find_pod",
     "ImageConfig",
     "judge_object",

@@ -280,6 +280,7 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
     if seccomp is not None:
         linux["seccomp"] = seccomp
         prov.mark("/linux/seccomp", seccomp_src)
+    devices = device_entries(c, linux, prov)
     if not c.privileged:
         if c.masked_paths:
             linux["maskedPaths"] = list(c.masked_paths)
@@ -287,13 +288,15 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
             linux["readonlyPaths"] = list(c.readonly_paths)
         prov.mark("/linux/maskedPaths", c.src.get("proc_mount"))
         prov.mark("/linux/readonlyPaths", c.src.get("proc_mount"))
-    else:
-        if not node.privileged_without_host_devices:
-            if node.host_devices:
-                linux["devices"] = [dict(d) for d in node.host_devices]
-                prov.mark("/linux/devices", c.src.get("privileged"))
-            linux["resources"]["devices"] = [{"allow": True, "access": "rwm"}]
-            prov.mark("/linux/resources/devices", c.src.get("privileged"))
+    elif not node.privileged_without_host_devices:
+        # WithHostDevices appends every host device; WithAllDevicesAllowed replaces the cgroup rules.
+        for i, device in enumerate(node.host_devices, start=len(devices)):
+            devices.append(dict(device))
+            prov.mark(f"/linux/devices/{i}", c.src.get("privileged"))
+        linux["resources"]["devices"] = [{"allow": True, "access": "rwm"}]
+        prov.mark("/linux/resources/devices", c.src.get("privileged"))
+    if devices:
+        linux["devices"] = devices
     if propagation:
         linux["rootfsPropagation"] = propagation[0]
         prov.mark("/linux/rootfsPropagation", propagation[1])
@@ -321,6 +324,27 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
         "annotations": dict(sorted(annotations.items())),
         "linux": linux,
     }
+
+
+def device_entries(c: CriContainer, linux: Json, prov: Provenance) -> list[Json]:
+    """WithDevices: each device plugin device becomes a `linux.devices` entry and an `allow` cgroup rule."""
+    devices: list[Json] = []
+    rules = linux["resources"]["devices"]
+    for device, src in c.devices:
+        entry = {k: v for k, v in device.items() if k != "permissions"}
+        prov.mark(f"/linux/devices/{len(devices)}", src)
+        devices.append(entry)
+        prov.mark(f"/linux/resources/devices/{len(rules)}", src)
+        rules.append(
+            {
+                "allow": True,
+                "type": entry.get("type", "c"),
+                "major": entry.get("major"),
+                "minor": entry.get("minor"),
+                "access": device.get("permissions", "rwm"),
+            }
+        )
+    return devices
 
 
 def _pass_annotations(node: NodeModel, sb: CriSandbox, annotations: dict[str, str], prov: Provenance) -> None:

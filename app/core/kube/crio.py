@@ -13,7 +13,13 @@ import copy
 import json
 from typing import Any
 
-from app.core.kube.containerd import CONTAINERD_READONLY, apparmor_profile, seccomp_profile, selinux_labels_for
+from app.core.kube.containerd import (
+    CONTAINERD_READONLY,
+    apparmor_profile,
+    device_entries,
+    seccomp_profile,
+    selinux_labels_for,
+)
 from app.core.kube.identity import PodIdentity, derived_uid, hexid
 from app.core.kube.kubelet import MASKED_PATHS, CriContainer, CriMount, CriSandbox, Note
 from app.core.kube.node import NodeModel
@@ -260,8 +266,6 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
         resources["pids"] = {"limit": node.crio_pids_limit}
     if res.hugepages:
         resources["hugepageLimits"] = [{"pageSize": s, "limit": li} for s, li in res.hugepages]
-    if c.privileged:
-        resources["devices"] = [{"allow": True, "access": "rwm"}]
     prov.mark("/linux/resources", c.src.get("resources"))
     linux: Json = {
         "resources": resources,
@@ -277,8 +281,12 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
             linux["maskedPaths"] = list(c.masked_paths)
         if c.readonly_paths:
             linux["readonlyPaths"] = list(c.readonly_paths)
-    elif node.host_devices and not node.privileged_without_host_devices:
-        linux["devices"] = [dict(d) for d in node.host_devices]
+    devices = device_entries(c, linux, prov)
+    if c.privileged and not node.privileged_without_host_devices:
+        devices += [dict(d) for d in node.host_devices]
+        linux["resources"]["devices"] = [{"allow": True, "access": "rwm"}]
+    if devices:
+        linux["devices"] = devices
     if propagation:
         linux["rootfsPropagation"] = propagation[0]
         prov.mark("/linux/rootfsPropagation", propagation[1])

@@ -12,6 +12,7 @@ the field a user must change.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from app.core.kube.resources import (
     pod_totals,
     qos_class,
     quantity,
+    whole,
 )
 from app.core.kube.workloads import PodSource
 from app.core.pointer import join
@@ -137,6 +139,8 @@ class CriContainer:
     pid_mode: Literal["container", "pod", "node", "target"] = "container"
     target: str = ""
     resources: CriResources = field(default_factory=CriResources)
+    devices: list[tuple[Mapping[str, Any], str]] = field(default_factory=list)
+    """Device plugin devices with the pointer of the resource limit that asked for them."""
     src: dict[str, str] = field(default_factory=dict)
     """Pod pointer by CRI field name (privileged, run_as_user, no_new_privs, ...)."""
     notes: list[Note] = field(default_factory=list)
@@ -319,6 +323,19 @@ def _mounts(node: NodeModel, pod: PodIdentity, source: PodSource, c: CriContaine
         )
 
 
+def _devices(node: NodeModel, c: CriContainer, container: dict[str, Any]) -> None:
+    """The device plugins' answers for the extended resources the container's limits ask for (GetResources): their
+    environment comes first, their mounts before the volumes."""
+    limits = _dict(_dict(container.get("resources")).get("limits"))
+    for resource, allocation in node.device_plugins.items():
+        if resource not in limits or not whole(limits[resource]):
+            continue
+        src = join(c.pointer, "resources", "limits", resource)
+        c.env.extend((k, v, src) for k, _, v in (e.partition("=") for e in allocation.env))
+        c.devices.extend((device, src) for device in allocation.devices)
+        c.mounts.extend(CriMount(path, host, readonly, src=src) for path, host, readonly in allocation.mounts)
+
+
 def _env(node: NodeModel, source: PodSource, pod: PodIdentity, c: CriContainer, container: dict[str, Any]) -> None:
     """makeEnvironmentVariables: the container's env in order (references resolved where the Pod says the value),
     then the `kubernetes` Service variables."""
@@ -468,6 +485,7 @@ def _container(
     c.working_dir = working_dir if isinstance(working_dir, str) else ""
     c.tty, c.stdin = raw.get("tty") is True, raw.get("stdin") is True
     _security(node, source, c, raw)
+    _devices(node, c, raw)
     _env(node, source, pod, c, raw)
     values = {k: v for k, v, _ in c.env}
     c.command = None if c.command is None else [expand(a, values) for a in c.command]

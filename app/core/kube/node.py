@@ -69,6 +69,23 @@ class ImageConfig:
 
 
 @dataclass(frozen=True)
+class DeviceAllocation:
+    """What a device plugin's Allocate answers for a container that requests its extended resource.
+
+    The kubelet passes the answer on as CRI devices, environment and mounts; the CRI runtime turns each device into
+    a `linux.devices` entry and an `allow` cgroup rule with the given permissions.
+    """
+
+    devices: tuple[Mapping[str, Any], ...] = ()
+    """`linux.devices` entries as the runtime reads them from the host (path, type, major, minor, fileMode, uid,
+    gid), each with the CRI `permissions` ("rw", "rwm")."""
+    env: tuple[str, ...] = ()
+    """KEY=value pairs, set before the container's own environment."""
+    mounts: tuple[tuple[str, str, bool], ...] = ()
+    """(container path, host path, read-only)."""
+
+
+@dataclass(frozen=True)
 class NodeModel:
     """The node a Pod is translated for: CRI flavour and settings, kubelet settings, kernel and images.
 
@@ -136,6 +153,9 @@ class NodeModel:
     listed has a handler of the same name."""
     host_devices: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
     """The host's /dev nodes as OCI `linux.devices` entries: what a privileged container gets (oci.WithHostDevices)."""
+    device_plugins: Mapping[str, DeviceAllocation] = field(default_factory=_frozen, hash=False, compare=False)
+    """Device plugin answers by extended resource name (e.g. `nvidia.com/gpu`), for containers whose limits ask
+    for that resource."""
     seccomp_profiles: Mapping[str, Any] = field(default_factory=_frozen, hash=False, compare=False)
     """Localhost seccomp profiles by `localhostProfile` (relative to the kubelet's seccomp root)."""
     images: Mapping[str, ImageConfig] = field(default_factory=_frozen, hash=False, compare=False)

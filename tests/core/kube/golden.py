@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from app.core.kube import ImageConfig, NodeModel, PodState, TranslatedContainer, translate
+from app.core.kube import DeviceAllocation, ImageConfig, NodeModel, PodState, TranslatedContainer, translate
 from app.core.pointer import join, resolve
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "k8s"
@@ -56,6 +56,17 @@ def load_case(path: Path) -> Case:
     if "seccomp_profiles" in node_fields:
         node_fields["seccomp_profiles"] = MappingProxyType(
             {name: json.loads((PODS / file).read_text()) for name, file in node_fields["seccomp_profiles"].items()}
+        )
+    if "device_plugins" in node_fields:
+        node_fields["device_plugins"] = MappingProxyType(
+            {
+                resource: DeviceAllocation(
+                    devices=tuple(raw.get("devices", ())),
+                    env=tuple(raw.get("env", ())),
+                    mounts=tuple(tuple(m) for m in raw.get("mounts", ())),
+                )
+                for resource, raw in node_fields["device_plugins"].items()
+            }
         )
     if "crio_default_ulimits" in node_fields:
         node_fields["crio_default_ulimits"] = tuple(tuple(x) for x in node_fields["crio_default_ulimits"])

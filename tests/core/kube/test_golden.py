@@ -111,13 +111,7 @@ DIFFERENCES: dict[str, dict[str, str]] = {
         "/process/oomScoreAdj": "the corpus gives the BestEffort score 1000 to a container with a memory request",
         "/process/user/additionalGids": GIDS,
     },
-    "containerd-gpu-device-plugin": {
-        "/linux/devices": "the NVIDIA device plugin's Allocate answer (devices, cgroup rules, NVIDIA_* environment) "
-        "is node state the translation does not model",
-        "/linux/resources/devices": "(device plugin, as /linux/devices)",
-        "/process/env": "(device plugin, as /linux/devices: NVIDIA_VISIBLE_DEVICES, NVIDIA_DRIVER_CAPABILITIES)",
-        "/process/user/additionalGids": GIDS,
-    },
+    "containerd-gpu-device-plugin": {"/process/user/additionalGids": GIDS},
     "containerd-selinux": {"/process/user/additionalGids": GIDS},
     "containerd-cap-prefix-gotcha": {"/mounts#order": MOUNT_ORDER, "/process/user/additionalGids": GIDS},
     "containerd-istio-init": {"/process/user/additionalGids": GIDS},

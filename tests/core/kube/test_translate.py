@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.core.kube import ImageConfig, NodeModel, PodState, TranslatedContainer, translate
+from app.core.kube import DeviceAllocation, ImageConfig, NodeModel, PodState, TranslatedContainer, translate
 from app.core.kube.node import ALL_CAPS, CONTAINERD_CAPS, CRIO_CAPS
 
 UID = "0b3d0c1e-1111-4222-8333-944455556666"
@@ -494,3 +494,22 @@ def test_crio_drops_the_sandbox_label_with_host_pid_or_ipc() -> None:
     node = NodeModel(cri="cri-o", selinux=True)
     assert "selinuxLabel" in sandbox(pod(), node).config["process"]
     assert "selinuxLabel" not in sandbox(pod(hostIPC=True), node).config["process"]
+
+
+def test_device_plugin_allocation() -> None:
+    gpu = DeviceAllocation(
+        devices=({"path": "/dev/nvidia0", "type": "c", "major": 195, "minor": 0, "fileMode": 438, "uid": 0, "gid": 0,
+                  "permissions": "rw"},),
+        env=("NVIDIA_VISIBLE_DEVICES=GPU-1",),
+        mounts=(("/usr/lib/nvidia", "/opt/nvidia/lib", True),),
+    )  # fmt: skip
+    node = NodeModel(device_plugins={"nvidia.com/gpu": gpu})
+    c = app(pod({"resources": {"limits": {"nvidia.com/gpu": 1}}}), node)
+    linux = c.config["linux"]
+    assert linux["devices"] == [{"path": "/dev/nvidia0", "type": "c", "major": 195, "minor": 0, "fileMode": 438,
+                                 "uid": 0, "gid": 0}]  # fmt: skip
+    assert linux["resources"]["devices"][-1] == {"allow": True, "type": "c", "major": 195, "minor": 0, "access": "rw"}
+    assert "NVIDIA_VISIBLE_DEVICES=GPU-1" in c.config["process"]["env"]
+    assert mount(c, "/usr/lib/nvidia")[1]["options"] == ["rbind", "rprivate", "ro"]
+    assert c.source("/linux/devices/0") == "/spec/containers/0/resources/limits/nvidia.com~1gpu"
+    assert "devices" not in app(pod(), node).config["linux"]
