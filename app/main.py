@@ -62,6 +62,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
             grpc_server = await stack.enter_async_context(serve_beside_http(settings, app.state.token_verifier))
             app.state.grpc_port = grpc_server.port
+            app.state.grpc_server = grpc_server  # `await ....drain()` turns its health NOT_SERVING (SIGTERM)
         if settings.warm_up:
             try:
                 app.state.ready_profiles = warm_up()
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ready_profiles = None
     app.state.grpc_port = None
+    app.state.grpc_server = None
     app.state.kube_gate = build_gate(settings)
     app.add_middleware(MethodsMiddleware)
     # ops: refuse without a token (only when tokens are configured), then let early answers reach every client.

@@ -58,6 +58,25 @@ def generate() -> dict[str, str]:
         }
 
 
+def descriptor_set() -> bytes:
+    """The .proto compiled to a serialized FileDescriptorSet with its comments (SourceCodeInfo), for checks."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "specgate.pb"
+        command = [
+            sys.executable,
+            "-m",
+            "grpc_tools.protoc",
+            *(f"-I{path}" for path in _include_dirs()),
+            "--include_source_info",
+            f"--descriptor_set_out={out}",
+            PROTO,
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"protoc failed ({done.returncode}):\n{done.stderr}")
+        return out.read_bytes()
+
+
 def main() -> None:
     """Write the generated files into app/grpc/gen/."""
     for name, text in generate().items():

@@ -139,6 +139,10 @@ class GrpcServer:
         """Health says SERVING: every profile is warmed up."""
         await self._set_all(health_pb2.HealthCheckResponse.SERVING)
 
+    async def drain(self) -> None:
+        """Health says NOT_SERVING from now on, while calls are still answered (a SIGTERM's grace period)."""
+        await self.health.enter_graceful_shutdown()
+
     async def stop(self, grace: float) -> None:
         """Health says NOT_SERVING at once; calls in flight get `grace` seconds to finish, then are cancelled."""
         await self.health.enter_graceful_shutdown()

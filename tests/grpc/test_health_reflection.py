@@ -103,3 +103,22 @@ def test_the_http_lifespan_starts_and_stops_the_grpc_server() -> None:
             assert exc.code() is grpc.StatusCode.UNAVAILABLE  # type: ignore[attr-defined]
         else:
             raise AssertionError("the gRPC server outlived the application")
+
+
+def test_drain_reports_not_serving_while_calls_are_still_answered() -> None:
+    from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
+
+    async def scenario() -> tuple[int, bool]:
+        server = GrpcServer(make_settings(grpc_port=0))
+        await server.start()
+        await server.ready()
+        try:
+            await server.drain()
+            async with grpc.aio.insecure_channel(server.address) as channel:
+                status = (await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())).status
+                report = await pb_grpc.SpecgateStub(channel).Validate(pb.ValidateRequest(document=b"{}"), timeout=10)
+                return status, report.valid
+        finally:
+            await server.stop(0)
+
+    assert asyncio.run(scenario()) == (NOT_SERVING, False)

@@ -9,6 +9,8 @@ Compatibility policy (this package is `v1`, and stays wire-compatible for its wh
 - Fields and enum values are only ever added, with new numbers.
 - A field or enum value that is removed leaves its number AND its name in a `reserved` statement of its
   message or enum, so that neither can be reused with another meaning. Nothing has been removed yet.
+  specgate.fields beside this file lists every field and enum value ever published with its number and
+  type; tests/grpc/test_proto.py fails when one changes, disappears without being reserved, or is reused.
 - Renaming a field keeps the wire format but breaks JSON mappings and generated code: it is not done.
 - Every enum starts with an `_UNSPECIFIED = 0` value. A client must treat a value it does not know (added
   by a newer server) like `_UNSPECIFIED`; a server answers INVALID_ARGUMENT for a request enum it does not
