@@ -140,7 +140,7 @@ class Settings(BaseSettings):
         ge=1,
         description="Worker processes of `specgate serve` (SPECGATE_WORKERS). Default: the CPUs the process may "
         "use (affinity mask, capped by a cgroup CPU quota). Each worker holds every profile's compiled validators: "
-        "about 60 MB of RSS (docs/performance.md).",
+        "about 70 MiB of RSS, more while large documents are judged (README: Performance and workers).",
     )
 
     # k8s (Kubernetes: POST /admission, POST /translate, `specgate kube`): the node model and the admission policy

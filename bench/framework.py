@@ -124,10 +124,12 @@ class Server:
 
 
 def _is_python(pid: int) -> bool:
+    """A worker: a Python child, not multiprocessing's resource tracker."""
     try:
-        return "python" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
         return False
+    return "python" in command and "resource_tracker" not in command
 
 
 def rss_mib(pid: int) -> float:
