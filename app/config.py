@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         "use (affinity mask, capped by a cgroup CPU quota). Each worker holds every profile's compiled validators: "
         "about 70 MiB of RSS, more while large documents are judged (README: Performance and workers).",
     )
+    fast_path: bool = Field(
+        default=True,
+        description="Answer the usual POST /validate without FastAPI's per-request machinery (app/api/fastpath.py); "
+        "the answers are the same bytes, anything unusual is answered by the FastAPI route either way.",
+    )
 
     # k8s (Kubernetes: POST /admission, POST /translate, `specgate kube`): the node model and the admission policy
     cri: Literal["containerd", "cri-o"] = Field(

@@ -16,6 +16,7 @@ from app.api.docs import install_docs
 from app.api.drain import DrainMiddleware
 from app.api.errors import install_exception_handlers
 from app.api.examples import CONFIG
+from app.api.fastpath import FastPathMiddleware
 from app.api.main import api_routers
 from app.api.methods import MethodsMiddleware
 from app.api.schema import install_openapi
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.grpc_port = None
     app.state.grpc_server = None
     app.state.kube_gate = build_gate(settings)
+    if settings.fast_path:
+        app.add_middleware(FastPathMiddleware, settings=settings)  # innermost: behind auth, drain and the rest
     app.add_middleware(MethodsMiddleware)
     # ops: refuse without a token (only when tokens are configured), then let early answers reach every client.
     verifier = TokenVerifier.from_settings(

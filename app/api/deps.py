@@ -54,7 +54,8 @@ async def single_query_values(request: Request) -> None:
         raise RequestValidationError(errors)
 
 
-def _check_media_type(content_type: str | None) -> None:
+def check_media_type(content_type: str | None) -> None:
+    """Raise 415 unless the Content-Type is JSON in UTF-8 (or absent)."""
     # No Content-Type at all is taken as JSON (what `curl --data-binary` from a pipeline sends without -H);
     # a declared type that is not JSON is refused, so a form post or a text upload never gets parsed as a spec.
     if content_type is None:
@@ -100,7 +101,7 @@ async def read_document(
     if check_query:
         await single_query_values(request)
     settings: Settings = request.app.state.settings
-    _check_media_type(request.headers.get("content-type"))
+    check_media_type(request.headers.get("content-type"))
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
         raise HTTPException(

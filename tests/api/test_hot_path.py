@@ -97,6 +97,8 @@ def test_normalize_answers_fastapis_own_bytes(client: TestClient) -> None:
 def _query_routes(app: FastAPI) -> list[tuple[str, str, str]]:
     found = []
     for path, route in _api_routes(app):
+        if path == "/admission":
+            continue  # the apiserver owns its query string: a well-formed review is answered whatever it holds
         for param in route.dependant.query_params:
             for method in sorted(route.methods):
                 found.append((method, path, param.alias))
