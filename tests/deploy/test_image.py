@@ -8,6 +8,7 @@ specgate` into a venv made `--without-pip`. The server then runs as the image ru
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -121,6 +122,16 @@ def test_only_runtime_distributions_are_installed(image: Image) -> None:
     assert "pip" not in names, "no installer in the environment that serves"
 
 
+def test_the_fast_stack_is_what_uvicorn_picks(image: Image) -> None:
+    probe = (
+        "import uvicorn.config as c; config = c.Config('app.main:app'); config.load(); "
+        "print(config.http_protocol_class.__module__, config.get_loop_factory().__module__)"
+    )
+    done = subprocess.run([image.bin / "python", "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["uvicorn.protocols.http.httptools_impl", "uvloop"]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -191,6 +202,18 @@ def test_the_installed_server_judges_over_https(served: str, ca: trustme.CA) -> 
         assert sorted(http.get("/readyz").json()["profiles"]) == ["oci", "runsc", "runsc-2018"]
         assert http.get("/docs").status_code == 200
         assert http.get("/static/docs/swagger-ui-bundle.js").status_code == 200, "package data shipped"
+
+
+def test_the_images_healthcheck_passes_over_https(image: Image, served: str) -> None:
+    _, runtime = _stages()
+    healthcheck = json.loads(runtime.all("HEALTHCHECK")[-1].split(" CMD ", 1)[1])
+    env = runtime.env() | {
+        "PATH": f"{image.bin}:/usr/bin:/bin",
+        "SPECGATE_PORT": served.rsplit(":", 1)[1],
+        "SPECGATE_TLS_CERT": "/tls/tls.crt",  # only its presence matters: HTTPS, name on the certificate unchecked
+    }
+    done = subprocess.run(healthcheck, env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_installed_client_talks_to_the_installed_server(
