@@ -18,7 +18,7 @@ import bench.__main__ as runner
 from bench import echo_app
 from bench.framework import Context, Result, Target, best, table
 
-SECTIONS = {"core", "scaling", "http", "grpc", "cli"}
+SECTIONS = {"core", "scaling", "http", "grpc", "cli", "admission"}
 
 
 def test_every_section_is_found_in_order() -> None:
