@@ -201,7 +201,9 @@ def warning_lines(findings: Sequence[PodFindingLike]) -> list[str]:
     for f in findings:
         if f.severity in ("error", "warning"):
             groups.setdefault((f.severity, f.rule, f.message), []).append(f)
-    ranked = sorted(groups.values(), key=lambda group: _SEVERITY_RANK.get(group[0].severity, 3))
+    # Most severe first; within a severity, what is about one container (the Pod's own doing) before what
+    # every container gets (node defaults), so the lines that matter are not cut off by the cap.
+    ranked = sorted(groups.values(), key=lambda group: (_SEVERITY_RANK.get(group[0].severity, 3), len(group) > 1))
     lines = [_warning(group) for group in ranked[:MAX_WARNINGS]]
     if len(ranked) > MAX_WARNINGS:
         lines.append(f"...and {len(ranked) - MAX_WARNINGS} more")
@@ -218,11 +220,26 @@ def _warning(group: Sequence[PodFindingLike]) -> str:
 
 
 def _message(subject_text: str, context: str, errors: Sequence[PodFindingLike]) -> str:
-    shown = "; ".join(f"({i}) {describe(f)}" for i, f in enumerate(errors[:MAX_MESSAGE_ERRORS], 1))
-    more = len(errors) - MAX_MESSAGE_ERRORS
+    # One mistake that reaches several containers (a Pod annotation, a Pod-level field) is said once.
+    groups: dict[tuple[str, str | None, str], list[PodFindingLike]] = {}
+    for f in errors:
+        groups.setdefault((f.rule, f.pod_path, f.message), []).append(f)
+    items = [_describe_group(group) for group in groups.values()]
+    shown = "; ".join(f"({i}) {text}" for i, text in enumerate(items[:MAX_MESSAGE_ERRORS], 1))
+    more = len(items) - MAX_MESSAGE_ERRORS
     tail = f"; and {more} more (see the warnings)" if more > 0 else ""
-    count = "1 error" if len(errors) == 1 else f"{len(errors)} errors"
+    count = "1 error" if len(items) == 1 else f"{len(items)} errors"
     return f"{subject_text} would not run {context}: {count}: {shown}{tail}"
+
+
+def _describe_group(group: Sequence[PodFindingLike]) -> str:
+    first = group[0]
+    if len(group) == 1:
+        return describe(first)
+    names = [where(f) for f in group]
+    place = ", ".join(names[:-1]) + f" and {names[-1]}"
+    field_text = f" at {first.pod_path}" if first.pod_path else ""
+    return f"{place}{field_text}: {first.message} [{first.rule}]"
 
 
 def _audit_value(items: Iterable[str]) -> str:

@@ -352,3 +352,21 @@ def test_statefulset_claim_templates_are_volumes_of_its_pods() -> None:
     assert len(sts["spec"]["template"]["spec"]["volumes"]) == 1  # the submitted object is left alone
     deployment = {"kind": "Deployment", "spec": {"template": {"spec": {}}}}
     assert with_claim_templates(deployment) is deployment
+
+
+def test_one_mistake_on_several_containers_is_one_error_in_the_message() -> None:
+    flag = {"rule": "RUNSC-ANNOT-FLAG-NOT-ALLOWED", "pod_path": "/metadata/annotations/dev.gvisor.flag.platform"}
+    findings = [
+        F(**flag, container="POD", container_kind="sandbox"),
+        F(**flag, container="app"),
+        F("RUNSC-OWN", severity="warning", container="app"),
+        F("RUNSC-NODE", severity="warning", container="POD", container_kind="sandbox"),
+        F("RUNSC-NODE", severity="warning", container="app"),
+    ]
+    verdict = decide(request(), policy=Policy(), judge=Judge(*findings))
+    assert ': 1 error: (1) the Pod sandbox and container "app" at /metadata/annotations/' in (verdict.message or "")
+    assert [line.split(": ")[2] for line in verdict.warnings] == [
+        "RUNSC-ANNOT-FLAG-NOT-ALLOWED",
+        "RUNSC-OWN",
+        "RUNSC-NODE",
+    ]
