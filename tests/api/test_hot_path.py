@@ -113,6 +113,11 @@ def test_every_query_parameter_given_twice_differently_is_422(app: FastAPI, clie
         if name != "bundle" and path == "/normalize":
             query.append(("bundle", "/run/b"))
         response = client.request(method, f"{path}?{urlencode(query)}", content=b"{}", headers=JSON)
+        if path == "/admission":
+            # The apiserver owns a webhook's query string: it is never a reason to refuse a review
+            # (here the body `{}` is the problem: 400, not AdmissionReview).
+            assert response.status_code == 400 and "AdmissionReview" in response.text, response.text
+            continue
         assert response.status_code == 422, (method, path, name, response.text)
         assert response.json()["errors"][0]["path"] == f"query.{name}", (method, path, name)
 
