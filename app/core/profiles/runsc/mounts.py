@@ -140,12 +140,16 @@ def check_shared(mounts: list[Mount], hints: dict[str, MountHint], out: Findings
     """RUNSC-MOUNT-SHARED-COMPAT: mountSharedSubmount's checkCompatible, for every replica of a shared mount."""
     if not hints:
         return  # the usual spec: no pod mount hints, nothing is shared
+    masters: set[str] = set()
     for m in mounts:
         if not m.is_object or not m.destination.startswith("/"):
             continue
         hint = shared_hint(m, hints)
         if hint is None:
             continue
+        if hint.name not in masters:
+            masters.add(hint.name)
+            _check_master(hint, out)
         problems = hint.incompatibilities(m.options)
         if not problems:
             continue
@@ -160,6 +164,22 @@ def check_shared(mounts: list[Mount], hints: dict[str, MountHint], out: Findings
             f"{', '.join(quote(o) for o in missing)} to this mount's options or remove "
             f"{'it' if len(missing) == 1 else 'them'} from the hint",
         )
+
+
+def _check_master(hint: MountHint, out: Findings) -> None:
+    """getSharedMount -> mountSharedMaster: the first replica mounts the master, a tmpfs with the hint's options,
+    whose key=value options consumeMountOptions parses (at most one '=')."""
+    for opt in hint.options:
+        if opt.count("=") > 1:
+            key = hint.keys.get("options", f"{MOUNT_HINT_PREFIX}{hint.name}.options")
+            out.add(
+                "RUNSC-MOUNT-HINT-KEY",
+                ptr("annotations", key),
+                f"getting shared mount {quote(hint.name)}: mounting shared master {quote(hint.name)}: invalid option "
+                f"{quote(opt)}: a key=value option may contain only one '='; every container mounting "
+                f"{quote(hint.source)} fails to start",
+            )
+            return
 
 
 def _classify_kind(mount: Mount, hints: dict[str, MountHint] | None) -> None:

@@ -136,3 +136,13 @@ def test_relative_mount_source_never_matches() -> None:
     changes = [note(prefix + "source", "cache"), note(prefix + "type", "tmpfs"), note(prefix + "share", "pod"),
                note(prefix + "options", "ro")]  # fmt: skip
     assert hits(spec(*changes, replica(source="cache")), RULE) == []
+
+
+def test_master_options_are_parsed_when_a_replica_mounts_it() -> None:
+    # vfs.go getSharedMount -> mountSharedMaster -> getMountNameAndOptions -> consumeMountOptions: "invalid option".
+    key = "/annotations/dev.gvisor.spec.mount.cache.options"
+    bad = [p for p, s in hits(spec(*hint(options="size=1=2"), replica()), "RUNSC-MOUNT-HINT-KEY") if s == "error"]
+    assert bad == [key]
+    assert hits(spec(*hint(options="size=1g,mode=0777"), replica()), "RUNSC-MOUNT-HINT-KEY") == []
+    # No replica, no master: nothing is mounted from the hint.
+    assert hits(spec(*hint(options="size=1=2")), "RUNSC-MOUNT-HINT-KEY") == []
