@@ -28,7 +28,7 @@ $(SERVE_STAMP): $(BIN)/python pyproject.toml constraints.txt
 install-serve: $(SERVE_STAMP)
 
 serve: install-serve
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/specgate serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/ruff format --check .

@@ -10,7 +10,7 @@ import orjson
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app import __version__, core
+from app import __version__, core, lifecycle, logs, metrics
 from app.api.auth import TokenMiddleware
 from app.api.docs import install_docs
 from app.api.drain import DrainMiddleware
@@ -19,6 +19,7 @@ from app.api.examples import CONFIG
 from app.api.fastpath import FastPathMiddleware
 from app.api.main import api_routers
 from app.api.methods import MethodsMiddleware
+from app.api.observe import ObserveMiddleware
 from app.api.schema import install_openapi
 from app.auth import TokenVerifier
 from app.config import Settings
@@ -56,6 +57,9 @@ def warm_up() -> list[str]:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    logs.configure_if_unset(settings.log_level)  # a bare `uvicorn app.main:app` logs JSON too
+    metrics.forget_dead_processes()
+    lifecycle.install_graceful_shutdown(settings.shutdown_grace_seconds, settings.shutdown_timeout_seconds)
     async with AsyncExitStack() as stack:
         grpc_server = None
         if settings.grpc_port is not None:
@@ -118,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if verifier.enabled:
         app.add_middleware(TokenMiddleware, verifier=verifier)
     app.add_middleware(DrainMiddleware, max_bytes=settings.drain_bytes, max_seconds=settings.drain_seconds)
+    app.add_middleware(ObserveMiddleware, access_log=settings.access_log)  # outermost: sees every answer
     install_exception_handlers(app)
     for router in api_routers:
         app.include_router(router)

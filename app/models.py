@@ -171,7 +171,7 @@ class Problem(BaseModel):
 
 # Liveness / readiness answer.
 class Health(_Wire):
-    status: Literal["ok", "ready", "not ready"] = "ok"
+    status: Literal["ok", "ready", "not ready", "shutting down"] = "ok"
     profiles: list[str] = Field(default_factory=list)
 
 

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
+from app import metrics
 from app.api.methods import allowed_methods
 from app.core import BadArgument, CapabilityError, DocumentError, InvalidSpec, UnknownPlatform, UnknownProfile
 from app.core.errors import WorkloadError
@@ -128,6 +129,7 @@ def _bad_argument(_: Request, exc: Exception) -> Response:
 
 def _invalid_spec(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, InvalidSpec)
+    metrics.observe_report(exc.report)  # a refused /normalize is a verdict too
     report = exc.report.model_dump(mode="json")
     errors = [{"path": f["path"], "message": f["message"]} for f in report["findings"] if f["severity"] == "error"]
     return problem(

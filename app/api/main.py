@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.routes import admission, capabilities, health, mounts, normalize, rules, translate, validate
+from app.api.routes import admission, capabilities, health, metrics, mounts, normalize, rules, translate, validate
 
 api_routers: list[APIRouter] = [
     validate.router,
@@ -15,5 +15,6 @@ api_routers: list[APIRouter] = [
     admission.router,
     translate.router,
     health.router,
+    metrics.router,
 ]
 """Included into the app one by one: every level of nested routers is walked again on each request."""

@@ -182,7 +182,12 @@ def validate(
     help="Worker processes [default: SPECGATE_WORKERS, else one per CPU the process may use]. "
     "Each holds its own compiled validators (~70 MiB RSS).",
 )
-@click.option("--log-level", default="info", show_default=True, help="uvicorn log level.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"], case_sensitive=False),
+    default=None,
+    help="Level of the JSON logs (default info). Env SPECGATE_LOG_LEVEL.",
+)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development; one worker).")
 @tls_options
 @click.option(
@@ -203,7 +208,7 @@ def serve(
     host: str,
     port: int,
     workers: int | None,
-    log_level: str,
+    log_level: str | None,
     reload: bool,
     tls_cert: str | None,
     tls_key: str | None,
@@ -215,7 +220,7 @@ def serve(
 
     Settings come from SPECGATE_* environment variables; the options given here take precedence.
     """
-    import uvicorn  # the web stack is only loaded by the command that needs it
+    from app.serve import run  # the web stack is only loaded by the command that needs it
 
     if grpc_port is not None and grpc_host is None:
         grpc_host = host
@@ -226,13 +231,13 @@ def serve(
         grpc_port=grpc_port,
         grpc_host=grpc_host,
         workers=workers,
+        log_level=log_level and log_level.lower(),
     )
-    uvicorn.run(
-        "app.main:app",
+    run(
         host=host,
         port=port,
         workers=1 if reload and workers is None else settings.workers,
-        log_level=log_level,
+        log_level=settings.log_level,
         reload=reload,
         **tls_server_options(settings),
     )

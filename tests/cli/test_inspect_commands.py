@@ -97,12 +97,11 @@ def test_serve_runs_uvicorn_on_the_app(run: Run, monkeypatch: pytest.MonkeyPatch
     # Set (empty counts as unset) so that monkeypatch restores it: serve exports the options it was given.
     monkeypatch.setenv("SPECGATE_WORKERS", "")
     assert run("serve", "--host", "0.0.0.0", "--port", "9000").exit_code == 0
-    assert calls == [
-        (
-            "app.main:app",
-            {"host": "0.0.0.0", "port": 9000, "workers": usable_cpus(), "log_level": "info", "reload": False},
-        )
-    ]
+    from app.logs import logging_config
+
+    expected = {"host": "0.0.0.0", "port": 9000, "workers": usable_cpus(), "log_level": "info", "reload": False}
+    # JSON logs in every process; uvicorn's access log off (the app writes its own line per request).
+    assert calls == [("app.main:app", {**expected, "log_config": logging_config("info"), "access_log": False})]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from app import core
+from app import core, metrics
 from app.api.deps import LifecycleQuery, PlatformQuery, ProfileQuery
 from app.api.errors import problem_responses
 from app.api.examples import document_body
@@ -45,4 +45,5 @@ async def validate(
         platform=platform,
         lifecycle=lifecycle,  # type: ignore[arg-type]  # the core refuses other values with BadArgument
     )
+    metrics.observe_report(report)
     return ModelResponse(report)

@@ -1,0 +1,212 @@
+"""Prometheus metrics of the service, framework-free: the HTTP layer, the admission route and gRPC record here.
+
+With several worker processes, prometheus-client's multiprocess mode keeps each process's values in
+files under PROMETHEUS_MULTIPROC_DIR and /metrics adds them up; `specgate serve --workers N` sets the
+directory up. The variable must be set before this module is imported, which is why the CLI sets it
+before uvicorn starts the workers.
+
+Recording is cheap on purpose (it runs on every request): labelled children are cached in plain
+dicts, so a request costs a few dict lookups and counter additions.
+
+Every `observe_*` function also notes what it learnt (verdict, profile) on the current request's
+record, which the access log line of that request reports.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
+from prometheus_client.exposition import choose_encoder
+
+from app import __version__
+
+__all__ = [
+    "MULTIPROCESS_ENV",
+    "AdmissionOutcome",
+    "RequestRecord",
+    "current_record",
+    "exposition",
+    "forget_dead_processes",
+    "multiprocess_dir",
+    "observe_admission",
+    "observe_findings",
+    "observe_report",
+    "observe_request",
+    "request_started",
+]
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+"""1 ms .. 10 s: a judgement takes well under a millisecond, so the first bucket holds nearly every request."""
+
+AdmissionOutcome = Literal["allowed", "denied", "would-deny"]
+
+
+class _FindingLike(Protocol):
+    @property
+    def rule(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+
+
+class _ReportLike(Protocol):
+    @property
+    def valid(self) -> bool: ...
+    @property
+    def profile(self) -> str: ...
+    @property
+    def findings(self) -> Iterable[_FindingLike]: ...
+
+
+REQUESTS = Counter(
+    "specgate_http_requests",
+    "HTTP requests answered, by route template, method, status and profile.",
+    ["route", "method", "status", "profile"],
+)
+LATENCY = Histogram(
+    "specgate_http_request_duration_seconds",
+    "Time from the request's arrival to the end of its answer, by route template and method.",
+    ["route", "method"],
+    buckets=LATENCY_BUCKETS,
+)
+IN_FLIGHT = Gauge("specgate_http_requests_in_flight", "HTTP requests being answered now.", multiprocess_mode="livesum")
+VERDICTS = Counter(
+    "specgate_verdicts", "Documents judged, by profile and verdict (valid/invalid).", ["profile", "verdict"]
+)
+FINDINGS = Counter("specgate_findings", "Findings reported, by rule id and severity.", ["rule", "severity"])
+ADMISSIONS = Counter(
+    "specgate_admission_reviews",
+    "AdmissionReviews answered, by outcome (allowed, denied, would-deny in audit mode) and profile.",
+    ["outcome", "profile"],
+)
+BUILD_INFO = Gauge(
+    "specgate_build_info",
+    "Always 1; the labels say which specgate and which Python run.",
+    ["version", "python"],
+    multiprocess_mode="max",
+)
+BUILD_INFO.labels(__version__, platform.python_version()).set(1)
+
+
+@dataclass(slots=True)
+class RequestRecord:
+    """What the handling of one request learnt, for its access log line."""
+
+    request_id: str
+    profile: str | None = None
+    verdict: str | None = None
+
+
+_CURRENT: ContextVar[RequestRecord | None] = ContextVar("specgate_request", default=None)
+
+# label values -> child; the labelled lookup of prometheus-client takes a lock and builds a tuple every time.
+_request_children: dict[tuple[str, str, int, str], Counter] = {}
+_latency_children: dict[tuple[str, str], Histogram] = {}
+_verdict_children: dict[tuple[str, bool], Counter] = {}
+_finding_children: dict[tuple[str, str], Counter] = {}
+
+
+def request_started(request_id: str) -> tuple[RequestRecord, object]:
+    """Open the record of a request (in the current context); pass the token to `observe_request`."""
+    record = RequestRecord(request_id)
+    IN_FLIGHT.inc()
+    return record, _CURRENT.set(record)
+
+
+def current_record() -> RequestRecord | None:
+    """The record of the request being handled in this context, if any."""
+    return _CURRENT.get()
+
+
+def observe_request(token: object, route: str, method: str, status: int, profile: str, seconds: float) -> None:
+    """Close the record opened by `request_started` and count the request."""
+    _CURRENT.reset(token)  # type: ignore[arg-type]  # the Token request_started returned
+    IN_FLIGHT.dec()
+    key = (route, method, status, profile)
+    child = _request_children.get(key)
+    if child is None:
+        child = _request_children[key] = REQUESTS.labels(route, method, str(status), profile)
+    child.inc()
+    latency = _latency_children.get((route, method))
+    if latency is None:
+        latency = _latency_children[(route, method)] = LATENCY.labels(route, method)
+    latency.observe(seconds)
+
+
+def observe_findings(findings: Iterable[_FindingLike]) -> None:
+    """Count findings by rule id and severity."""
+    for finding in findings:
+        key = (finding.rule, finding.severity)
+        child = _finding_children.get(key)
+        if child is None:
+            child = _finding_children[key] = FINDINGS.labels(*key)
+        child.inc()
+
+
+def observe_report(report: _ReportLike) -> None:
+    """Count a validation report: its verdict by profile and its findings."""
+    key = (report.profile, report.valid)
+    child = _verdict_children.get(key)
+    if child is None:
+        child = _verdict_children[key] = VERDICTS.labels(report.profile, "valid" if report.valid else "invalid")
+    child.inc()
+    observe_findings(report.findings)
+    record = _CURRENT.get()
+    if record is not None:
+        record.profile = report.profile
+        record.verdict = "valid" if report.valid else "invalid"
+
+
+def observe_admission(outcome: AdmissionOutcome, profile: str) -> None:
+    """Count one answered AdmissionReview: allowed, denied, or would-deny (a denial not enforced, audit mode)."""
+    ADMISSIONS.labels(outcome, profile).inc()
+    record = _CURRENT.get()
+    if record is not None:
+        record.profile = profile
+        record.verdict = outcome
+
+
+def multiprocess_dir() -> Path | None:
+    """The directory of multiprocess mode, None in single-process mode."""
+    value = os.environ.get(MULTIPROCESS_ENV)
+    return Path(value) if value else None
+
+
+def forget_dead_processes() -> None:
+    """Drop the live gauges (in-flight) of worker processes that died, as prometheus-client asks of servers."""
+    directory = multiprocess_dir()
+    if directory is None:
+        return
+    for path in directory.glob("gauge_live*_*.db"):
+        pid = path.stem.rpartition("_")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            multiprocess.mark_process_dead(int(pid), str(directory))  # type: ignore[no-untyped-call]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def exposition(accept: str | None) -> tuple[bytes, str]:
+    """The metrics as the scraper asked for them (Prometheus text or OpenMetrics), with their content type."""
+    if multiprocess_dir() is not None:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    else:
+        registry = REGISTRY
+    encoder, content_type = choose_encoder(accept or "")
+    return encoder(registry), content_type
