@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from app import metrics
 
@@ -21,7 +22,11 @@ router = APIRouter(tags=["health"])
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "The metrics."}},
 )
-def prometheus_metrics(request: Request) -> Response:
-    # A plain def: in multiprocess mode collecting reads the workers' files, which must not block the loop.
-    body, content_type = metrics.exposition(request.headers.get("accept"))
+async def prometheus_metrics(request: Request) -> Response:
+    accept = request.headers.get("accept")
+    if metrics.multiprocess_dir() is None:
+        body, content_type = metrics.exposition(accept)
+    else:
+        # Collecting reads every worker's files: not on the event loop.
+        body, content_type = await run_in_threadpool(metrics.exposition, accept)
     return Response(body, media_type=content_type)
