@@ -182,6 +182,11 @@ class Settings(BaseSettings):
         default="specgate.io/skip-rules",
         description="Pod annotation listing rule ids not to enforce on that Pod; echoed in auditAnnotations.",
     )
+    allow_existing_violations: bool = Field(
+        default=False,
+        description="On UPDATE, errors the object already had before (in oldObject) are warnings, not a denial: "
+        "controllers can still update Pods admitted before the policy. Errors an update brings still deny.",
+    )
     admission_max_body_bytes: int = Field(
         default=6 * 1024 * 1024,
         ge=1,

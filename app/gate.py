@@ -29,6 +29,7 @@ def policy(settings: Settings) -> Policy:
         action=settings.policy_action,
         exempt_namespaces=settings.exempt_namespaces,
         skip_annotation=settings.skip_annotation,
+        allow_existing=settings.allow_existing_violations,
     )
 
 

@@ -313,6 +313,8 @@ def decide(request: AdmissionRequest, *, policy: Policy, judge: Judge) -> Verdic
         ]
     if sub == "ephemeralcontainers":
         findings = _added_ephemeral(findings, obj, request.oldObject)
+    elif policy.allow_existing and request.operation == "UPDATE" and request.oldObject is not None:
+        findings = _existing_as_warnings(findings, request.oldObject, kind, profile, judge)
     skipped = policy.skipped_rules(*annotation_maps)
     if skipped:
         audit["skipped-rules"] = _audit_value(sorted(skipped))
@@ -384,6 +386,42 @@ def _distinct(findings: Iterable[PodFindingLike]) -> list[PodFindingLike]:
         key = (f.rule, f.pod_path, f.container, f.message)
         if key not in seen:
             seen.add(key)
+            out.append(f)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingFinding:
+    """An error the object had before this UPDATE too: reported, not enforced (Policy.allow_existing)."""
+
+    rule: str
+    message: str
+    pod_path: str | None
+    container: str | None
+    container_kind: str | None
+    severity: str = "warning"
+
+
+def _existing_as_warnings(
+    findings: Sequence[PodFindingLike], old: dict[str, Any], kind: str, profile: str, judge: Judge
+) -> list[PodFindingLike]:
+    if not any(f.severity == "error" for f in findings):
+        return list(findings)
+    try:
+        before = judge(with_claim_templates(old if old.get("kind") else {**old, "kind": kind}), profile)
+    except Exception:  # an old object that cannot be judged excuses nothing
+        return list(findings)
+    had = {(f.rule, f.pod_path, f.container_kind, f.container, f.message) for f in before if f.severity == "error"}
+    out: list[PodFindingLike] = []
+    for f in findings:
+        if (
+            f.severity == "error"
+            and f.rule != INTERNAL_RULE
+            and ((f.rule, f.pod_path, f.container_kind, f.container, f.message) in had)
+        ):
+            message = f"{f.message} (already so before this update, so it is not enforced now)"
+            out.append(ExistingFinding(f.rule, message, f.pod_path, f.container, f.container_kind))
+        else:
             out.append(f)
     return out
 

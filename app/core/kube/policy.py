@@ -74,6 +74,9 @@ class Policy:
     action: Action = "deny"
     exempt_namespaces: frozenset[str] = DEFAULT_EXEMPT_NAMESPACES
     skip_annotation: str = SKIP_ANNOTATION
+    allow_existing: bool = False
+    """On UPDATE, an error the object already had before the update (found in oldObject too) is a warning:
+    a controller relabelling a Pod admitted before this policy is not blocked. Errors the update brings deny."""
     platform: str = "linux"
     _profiles: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
 
@@ -119,6 +122,7 @@ class Policy:
             "action": self.action,
             "exempt_namespaces": sorted(self.exempt_namespaces),
             "skip_annotation": self.skip_annotation,
+            "allow_existing": self.allow_existing,
         }
 
 
@@ -129,6 +133,7 @@ def build_policy(
     action: str = "deny",
     exempt_namespaces: Iterable[str] | None = None,
     skip_annotation: str = SKIP_ANNOTATION,
+    allow_existing: bool = False,
 ) -> Policy:
     """A Policy from loosely typed settings (an empty default profile means none)."""
     return Policy(
@@ -137,4 +142,5 @@ def build_policy(
         action=action,  # type: ignore[arg-type]  # checked in __post_init__
         exempt_namespaces=DEFAULT_EXEMPT_NAMESPACES if exempt_namespaces is None else frozenset(exempt_namespaces),
         skip_annotation=skip_annotation,
+        allow_existing=allow_existing,
     )

@@ -370,3 +370,26 @@ def test_one_mistake_on_several_containers_is_one_error_in_the_message() -> None
         "RUNSC-OWN",
         "RUNSC-NODE",
     ]
+
+
+def test_allow_existing_excuses_only_what_the_old_object_had() -> None:
+    old_error = F("RUNSC-OLD", container="app")
+    new_error = F("RUNSC-NEW", container="app", pod_path="/spec/containers/0/image")
+
+    class TwoObjects(Judge):
+        def __call__(self, obj: dict[str, Any], profile: str) -> list[F]:
+            self.calls.append((obj, profile))
+            return [old_error] if obj.get("metadata", {}).get("name") == "before" else self.findings
+
+    pod = copy.deepcopy(EXAMPLE["request"]["object"])
+    old = copy.deepcopy(pod)
+    old["metadata"]["name"] = "before"
+    req = request(operation="UPDATE", object=pod, oldObject=old)
+    relabel = decide(req, policy=Policy(allow_existing=True), judge=TwoObjects(old_error))
+    assert relabel.allowed and relabel.warnings[0].startswith('warning: container "app"')
+    assert "already so before this update" in relabel.warnings[0] or len(relabel.warnings[0]) == WARNING_WIDTH
+    worse = decide(req, policy=Policy(allow_existing=True), judge=TwoObjects(old_error, new_error))
+    assert not worse.allowed and "RUNSC-NEW" in (worse.message or "") and "RUNSC-OLD" not in (worse.message or "")
+    assert not decide(req, policy=Policy(), judge=TwoObjects(old_error)).allowed  # off by default
+    created = request(operation="CREATE", object=pod)
+    assert not decide(created, policy=Policy(allow_existing=True), judge=TwoObjects(old_error)).allowed

@@ -81,4 +81,5 @@ def test_describe() -> None:
         "action": "deny",
         "exempt_namespaces": ["kube-system"],
         "skip_annotation": SKIP_ANNOTATION,
+        "allow_existing": False,
     }
