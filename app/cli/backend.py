@@ -172,7 +172,7 @@ def _api_problem(exc: specgate_client.APIError) -> Exception:
     if kind == "invalid-spec" and exc.report is not None:
         return Refused(ValidationReport.model_validate(exc.report.model_dump()))
     if kind == "capabilities":
-        return BadCapabilities(exc.errors)
+        return BadCapabilities([(error.path, error.message) for error in exc.errors])
     if kind in ("unknown-profile", "unknown-platform", "bad-argument", "request-parameters"):
         return UsageProblem(problem.detail)
     if exc.status == 413:

@@ -162,10 +162,16 @@ def _mount_lines(result: MountsResult) -> list[str]:
 
 
 @click.command()
-@click.option("--profile", "-p", default=None, help="Only the rules of this profile (default: every profile's rules).")
+@click.option(
+    "--profile",
+    "-p",
+    default="runsc",
+    show_default=True,
+    help="The rules of this profile; '*' (quoted in a shell) lists every profile's rules.",
+)
 @FORMAT
 @server_options
-def rules(profile: str | None, output_format: str, server: str | None, timeout: float, token: str | None) -> None:
+def rules(profile: str, output_format: str, server: str | None, timeout: float, token: str | None) -> None:
     """List the rules: id, severity, profile, summary and where each comes from."""
     with _backend(server, timeout, token, "rules") as backend:
         result = backend.rules(profile=profile)

@@ -160,7 +160,11 @@ def classify_mounts(raw: bytes | str, *, profile: str = "runsc") -> MountsResult
     return MountsResult.model_construct(profile=prof.name, mounts=prof.classify_mounts(doc.data))
 
 
+ALL_PROFILES = "*"
+"""The profile name that asks for the rules of every profile (`GET /rules?profile=*`)."""
+
+
 def rules(profile: str | None = None) -> RulesList:
-    """The rule catalog of one profile, or of all of them."""
-    names = [get_profile(profile).name] if profile is not None else profile_names()
+    """The rule catalog of one profile, or of all of them (None or "*")."""
+    names = [get_profile(profile).name] if profile not in (None, ALL_PROFILES) else profile_names()
     return RulesList.model_construct(rules=[info for name in names for info in get_profile(name).catalog.info()])

@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any, Generic, TypeVar, Union
+from typing import IO, Any, Generic, TypeVar, Union
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -31,8 +31,12 @@ from specgate_client._version import __version__
 
 Model = TypeVar("Model", bound=BaseModel)
 
-Document = Union[bytes, str, "os.PathLike[str]", Mapping[str, Any]]
-"""A config.json as raw bytes, as JSON text, as the path of a file, or already parsed."""
+Document = Union[bytes, str, "os.PathLike[str]", Mapping[str, Any], IO[bytes], IO[str]]
+"""A config.json as raw bytes, as JSON text, as a file (a path, or a file object open for reading), or parsed.
+
+A `str` is JSON text when it starts with `{` (or any JSON value); otherwise it must name an existing file,
+which is read: `validate("bundle/config.json")` does what it says.
+"""
 
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 """Validation answers in milliseconds; a service that takes seconds is better reported than waited for."""
@@ -62,15 +66,54 @@ class Call(Generic[Model]):
 
 
 def body(doc: Document) -> bytes:
-    """The bytes to send for a document given in any of the accepted forms."""
-    if isinstance(doc, bytes):
-        return doc
+    """The bytes to send for a document given in any of the accepted forms.
+
+    Raises:
+        ValueError: a str that is neither JSON text nor the name of an existing file.
+        TypeError: a value of no accepted type.
+        OSError: the file cannot be read.
+    """
+    if isinstance(doc, (bytes, bytearray, memoryview)):
+        return bytes(doc)
     if isinstance(doc, str):
-        return doc.encode("utf-8")
+        return _text_or_file(doc)
     if isinstance(doc, os.PathLike):
         with open(doc, "rb") as f:
             return f.read()
-    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    if isinstance(doc, Mapping):
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    read = getattr(doc, "read", None)
+    if callable(read):
+        content = read()
+        if isinstance(content, str):
+            return content.encode("utf-8")
+        if isinstance(content, (bytes, bytearray)):
+            return bytes(content)
+    raise TypeError(
+        f"cannot send a {type(doc).__name__} as a document; pass bytes, JSON text (str), a pathlib.Path, "
+        "a file object opened with open(path, 'rb'), or a dict"
+    )
+
+
+def _text_or_file(doc: str) -> bytes:
+    # A spec is a JSON object: text that starts like one is the document; otherwise a file may be meant.
+    stripped = doc.lstrip("\ufeff \t\r\n")
+    if not stripped or stripped[0] in "{[":
+        return doc.encode("utf-8")
+    if "\n" not in doc and os.path.isfile(doc):
+        with open(doc, "rb") as f:
+            return f.read()
+    try:
+        json.loads(doc)
+    except ValueError:
+        pass
+    else:
+        return doc.encode("utf-8")  # JSON, if not an object: the service says why it is not a spec
+    shown = doc if len(doc) <= 60 else doc[:57] + "..."
+    raise ValueError(
+        f"{shown!r} is neither JSON text nor the name of an existing file; pass the document as bytes or JSON "
+        "text, a file as pathlib.Path('config.json') or open('config.json', 'rb'), or a parsed dict"
+    )
 
 
 def headers(extra: Mapping[str, str] | None, token: str | None) -> dict[str, str]:
@@ -106,7 +149,7 @@ def classify_mounts(doc: Document, profile: str) -> Call[MountsResult]:
 
 
 def rules(profile: str | None) -> Call[RulesList]:
-    return Call("GET", "/rules", RulesList, {"profile": profile} if profile is not None else {})
+    return Call("GET", "/rules", RulesList, {"profile": "*" if profile is None else profile})
 
 
 def health() -> Call[Health]:

@@ -7,7 +7,6 @@ import enum
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import overload
 
 import httpx
 
@@ -26,6 +25,14 @@ from specgate_client._models import (
 __all__ = ["AsyncClient", "Client"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+
+
+def _required(caps: Document | None, method: str) -> Document:
+    if caps is None:
+        raise TypeError(
+            f"{method}() needs a process.capabilities object; the table of every name is capability_table()"
+        )
+    return caps
 
 
 class ClientState(enum.Enum):
@@ -136,24 +143,16 @@ class Client(_BaseClient):
         """Every capability name the profile knows, with its number."""
         return self._run(_calls.capability_table(profile))
 
-    @overload
-    def capabilities(self, caps: None = None, *, profile: str = "runsc") -> CapabilityTable: ...
-    @overload
-    def capabilities(self, caps: Document, *, profile: str = "runsc") -> CapabilitiesResult: ...
-    def capabilities(
-        self, caps: Document | None = None, *, profile: str = "runsc"
-    ) -> CapabilityTable | CapabilitiesResult:
-        """Names and masks of a `process.capabilities` object; without one, the capability table."""
-        if caps is None:
-            return self.capability_table(profile=profile)
-        return self._run(_calls.capabilities(caps, profile))
+    def capabilities(self, caps: Document, *, profile: str = "runsc") -> CapabilitiesResult:
+        """Names and masks of a `process.capabilities` object (the table of every name: `capability_table()`)."""
+        return self._run(_calls.capabilities(_required(caps, "capabilities"), profile))
 
     def classify_mounts(self, doc: Document, *, profile: str = "runsc") -> MountsResult:
         """How the profile's runtime would serve each mount."""
         return self._run(_calls.classify_mounts(doc, profile))
 
-    def rules(self, *, profile: str | None = None) -> RulesList:
-        """The rule catalog of one profile, or of all of them."""
+    def rules(self, *, profile: str | None = "runsc") -> RulesList:
+        """The rule catalog of one profile (`runsc` by default, as everywhere), or of all of them with `"*"`."""
         return self._run(_calls.rules(profile))
 
     def health(self) -> Health:
@@ -224,24 +223,16 @@ class AsyncClient(_BaseClient):
         """Every capability name the profile knows, with its number."""
         return await self._run(_calls.capability_table(profile))
 
-    @overload
-    async def capabilities(self, caps: None = None, *, profile: str = "runsc") -> CapabilityTable: ...
-    @overload
-    async def capabilities(self, caps: Document, *, profile: str = "runsc") -> CapabilitiesResult: ...
-    async def capabilities(
-        self, caps: Document | None = None, *, profile: str = "runsc"
-    ) -> CapabilityTable | CapabilitiesResult:
-        """Names and masks of a `process.capabilities` object; without one, the capability table."""
-        if caps is None:
-            return await self.capability_table(profile=profile)
-        return await self._run(_calls.capabilities(caps, profile))
+    async def capabilities(self, caps: Document, *, profile: str = "runsc") -> CapabilitiesResult:
+        """Names and masks of a `process.capabilities` object (the table of every name: `capability_table()`)."""
+        return await self._run(_calls.capabilities(_required(caps, "capabilities"), profile))
 
     async def classify_mounts(self, doc: Document, *, profile: str = "runsc") -> MountsResult:
         """How the profile's runtime would serve each mount."""
         return await self._run(_calls.classify_mounts(doc, profile))
 
-    async def rules(self, *, profile: str | None = None) -> RulesList:
-        """The rule catalog of one profile, or of all of them."""
+    async def rules(self, *, profile: str | None = "runsc") -> RulesList:
+        """The rule catalog of one profile (`runsc` by default, as everywhere), or of all of them with `"*"`."""
         return await self._run(_calls.rules(profile))
 
     async def health(self) -> Health:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from specgate_client._models import Problem, ValidationReport
+from specgate_client._models import Problem, ProblemError, ValidationReport
 
 __all__ = ["APIError", "SpecgateError", "TransportError"]
 
@@ -39,11 +39,14 @@ class APIError(SpecgateError):
         super().__init__(message)
 
     @property
-    def errors(self) -> list[tuple[str, str]]:
-        """(JSON Pointer, message) of each problem the service listed."""
+    def errors(self) -> list[ProblemError]:
+        """Each problem the service listed, with its `path` (a JSON Pointer, or `query.NAME`) and `message`.
+
+        The same objects as `problem.errors`; an empty list when the answer listed none.
+        """
         if self.problem is None or not self.problem.errors:
             return []
-        return [(e.path, e.message) for e in self.problem.errors]
+        return list(self.problem.errors)
 
     @property
     def report(self) -> ValidationReport | None:

@@ -108,7 +108,9 @@ def test_problem_answer_becomes_api_error_with_problem() -> None:
     assert error.status == 400 and error.problem is not None
     assert error.problem.type == "urn:specgate:problem:document-syntax"
     assert error.problem.model_extra == {"line": 1, "column": 9}
-    assert error.errors == [("", "invalid JSON")]
+    assert [(e.path, e.message) for e in error.errors] == [("", "invalid JSON")]
+    assert error.errors == error.problem.errors
+    assert all(isinstance(e, specgate_client.ProblemError) for e in error.errors)
     assert "trailing comma" in str(error)
     assert isinstance(error, SpecgateError)
 
@@ -184,13 +186,15 @@ def test_ready_reports_not_ready_without_retrying() -> None:
     assert len(recorder.requests) == 1
 
 
-def test_capabilities_without_sets_is_the_table() -> None:
+def test_capabilities_has_one_return_type_and_the_table_its_own_method() -> None:
     table = {"profile": "runsc", "capabilities": [{"name": "CAP_CHOWN", "number": 0}], "last_cap": 40}
     recorder = Recorder(httpx.Response(200, json=table))
     with _client(recorder) as client:
-        result = client.capabilities()
+        result = client.capability_table()
+        with pytest.raises(TypeError, match="capability_table"):
+            client.capabilities(None)  # type: ignore[arg-type]
     assert isinstance(result, specgate_client.CapabilityTable) and result.last_cap == 40
-    assert recorder.requests[0].method == "GET"
+    assert recorder.requests[0].method == "GET" and len(recorder.requests) == 1
 
 
 def test_negative_retries_are_refused() -> None:
@@ -361,3 +365,64 @@ def test_client_methods_match_between_sync_and_async() -> None:
     public = {name for name in vars(Client) if not name.startswith("_")} - {"close"}
     assert public == {name for name in vars(AsyncClient) if not name.startswith("_")} - {"aclose"}
     assert {"validate", "normalize", "capabilities", "classify_mounts", "rules", "health"} <= public
+
+
+def _sent(doc: Any) -> bytes:
+    recorder = Recorder(httpx.Response(200, json=REPORT))
+    with _client(recorder) as client:
+        client.validate(doc)
+    return recorder.requests[0].content
+
+
+def test_validate_takes_a_str_naming_an_existing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "config.json"
+    spec.write_bytes(b'{"ociVersion": "1.0.2"}')
+    assert _sent(str(spec)) == spec.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert _sent("config.json") == spec.read_bytes()
+
+
+def test_validate_takes_file_objects_binary_or_text(tmp_path: Path) -> None:
+    spec = tmp_path / "config.json"
+    spec.write_bytes('{"ociVersion": "1.0.2", "hostname": "é"}'.encode())
+    with open(spec, "rb") as binary:
+        assert _sent(binary) == spec.read_bytes()
+    with open(spec, encoding="utf-8") as text:
+        assert _sent(text) == spec.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("doc", "sent"),
+    [
+        pytest.param('{"ociVersion": "1.0.2"}', b'{"ociVersion": "1.0.2"}', id="json-object-text"),
+        pytest.param("  \n[1]", b"  \n[1]", id="json-array-text-the-service-refuses"),
+        pytest.param("null", b"null", id="json-scalar-text"),
+        pytest.param(bytearray(b"{}"), b"{}", id="bytearray"),
+        pytest.param({"ociVersion": "1.0.2"}, b'{"ociVersion": "1.0.2"}', id="dict"),
+    ],
+)
+def test_validate_document_forms(doc: Any, sent: bytes) -> None:
+    assert _sent(doc) == sent
+
+
+def test_a_str_that_is_neither_json_nor_a_file_says_how_to_pass_one() -> None:
+    with pytest.raises(ValueError, match=r"neither JSON text nor the name of an existing file.*pathlib.Path"):
+        _sent("no/such/config.json")
+
+
+def test_a_value_of_no_accepted_type_says_what_is_accepted() -> None:
+    with pytest.raises(TypeError, match="pass bytes, JSON text"):
+        _sent(42)
+
+
+def test_rules_default_to_runsc_and_star_lists_every_profile() -> None:
+    recorder = Recorder(httpx.Response(200, json={"rules": []}))
+    with _client(recorder) as client:
+        client.rules()
+        client.rules(profile="*")
+        client.rules(profile="oci")
+    assert [dict(r.url.params) for r in recorder.requests] == [
+        {"profile": "runsc"},
+        {"profile": "*"},
+        {"profile": "oci"},
+    ]

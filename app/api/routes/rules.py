@@ -20,7 +20,8 @@ router = APIRouter(tags=["rules"])
     summary="List the rules",
     description=(
         "Every rule specgate checks (or lists for reference): id, profile, severity, summary and the spec section "
-        "or runtime source it comes from. Without `profile`, the rules of every profile."
+        "or runtime source it comes from. `profile` defaults to `runsc`, as everywhere; `profile=*` lists the rules "
+        "of every profile."
     ),
     response_model=RulesList,
     dependencies=[SingleQueryValues],
@@ -29,9 +30,12 @@ router = APIRouter(tags=["rules"])
 )
 async def list_rules(
     profile: Annotated[
-        str | None,
-        Query(description="Only the rules of this profile.", json_schema_extra={"enum": PROFILES}),
-    ] = None,
+        str,
+        Query(
+            description="The rules of this profile, or `*` for the rules of every profile.",
+            json_schema_extra={"enum": [*PROFILES, "*"]},
+        ),
+    ] = "runsc",
 ) -> ModelResponse:
     """List the rules of one profile or of all."""
     return ModelResponse(core.rules(profile))

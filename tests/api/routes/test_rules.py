@@ -8,8 +8,14 @@ from fastapi.testclient import TestClient
 from app import core
 
 
-def test_every_rule_of_every_profile(client: TestClient) -> None:
+def test_rules_default_to_runsc_like_every_endpoint(client: TestClient) -> None:
     response = client.get("/rules")
+    assert response.status_code == 200
+    assert response.json() == core.rules("runsc").model_dump(mode="json")
+
+
+def test_every_rule_of_every_profile(client: TestClient) -> None:
+    response = client.get("/rules?profile=*")
     assert response.status_code == 200
     rules = response.json()["rules"]
     assert rules == core.rules().model_dump(mode="json")["rules"]
@@ -32,7 +38,7 @@ def test_rules_of_one_profile(client: TestClient, profile: str) -> None:
 def test_rules_reported_by_validate_are_listed(client: TestClient) -> None:
     from app.api.examples import document_examples
 
-    listed = {(r["profile"], r["id"]) for r in client.get("/rules").json()["rules"]}
+    listed = {(r["profile"], r["id"]) for r in client.get("/rules?profile=*").json()["rules"]}
     bad = document_examples()["selinux-and-relative-mount"]["value"]
     for profile in ("runsc", "runsc-2018", "oci"):
         report = client.post(f"/validate?profile={profile}", json=bad).json()
