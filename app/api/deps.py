@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
+from app.api.query_names import check_query_names
 from app.config import Settings
 from app.core import get_profile, profile_names
 
@@ -100,6 +101,7 @@ async def read_document(
     # have this one only: it does the repeated-parameter check itself and reads the settings directly.
     if check_query:
         await single_query_values(request)
+        check_query_names(request)
     settings: Settings = request.app.state.settings
     check_media_type(request.headers.get("content-type"))
     encoding = request.headers.get("content-encoding", "identity").strip().lower()

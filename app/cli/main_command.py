@@ -18,7 +18,7 @@ from app.cli.output import report_output
 from app.cli.progress import choose
 from app.cli.reporters import REPORTER_BY_NAME
 from app.cli.serving import serve_settings, tls_options, tls_server_options
-from app.cli.sources import discover
+from app.cli.sources import discover, empty_directories, nothing_found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -120,8 +120,11 @@ def validate(
     sources, unreadable = discover(paths, pattern)
     for problem in unreadable:
         click.echo(f"specgate: cannot read {problem.name}: {problem.reason}", err=True)
+    empty = empty_directories(paths, sources)
     if not sources and not unreadable:
-        raise click.UsageError(f"no files to validate under {', '.join(paths)}")
+        raise click.UsageError("; ".join(nothing_found(directory, pattern) for directory in empty) or "no files given")
+    for directory in empty:
+        click.echo(f"specgate: {nothing_found(directory, pattern)}", err=True)
     backend = build_backend(server, timeout=timeout, token=token)
     try:
         with report_output(output) as out:

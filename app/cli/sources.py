@@ -77,6 +77,24 @@ def discover(arguments: Iterable[str], pattern: str | None = None) -> tuple[list
     return sources, unreadable
 
 
+def empty_directories(arguments: Iterable[str], sources: list[Source]) -> list[str]:
+    """The directory arguments under which no file was found to validate."""
+    found = [s.path for s in sources if s.path is not None]
+    return [
+        argument
+        for argument in arguments
+        if argument != STDIN and os.path.isdir(argument) and not any(p.is_relative_to(argument) for p in found)
+    ]
+
+
+def nothing_found(directory: str, pattern: str | None) -> str:
+    """What was searched under a directory that gave no file, and how to search for something else."""
+    where = f"under {display(directory)} (searched recursively; symbolic links to directories are not followed)"
+    if pattern is not None:
+        return f"no file matching --pattern {pattern!r} {where}; check the pattern, e.g. --pattern '*.json'"
+    return f"no {CONFIG_NAME} and no *.json file {where}; name other files with --pattern, e.g. --pattern '*.spec'"
+
+
 def _search(directory: Path, pattern: str | None, unreadable: list[Unreadable]) -> list[Path]:
     def refused(exc: OSError) -> None:
         # A directory that cannot be listed may hold specs: skipping it silently would pass a run that checked less.

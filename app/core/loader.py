@@ -13,6 +13,7 @@ that really has them is parsed a second time to find where they are.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,8 +82,31 @@ def _explain(raw: bytes, exc: orjson.JSONDecodeError) -> DocumentError:
     if "recursion limit" in message or "depth limit" in message:
         return DocumentError("too-deep", f"the document nests more than {MAX_DEPTH} levels deep")
     if raw.startswith(b"\xef\xbb\xbf"):
-        message = "the document starts with a UTF-8 byte order mark, which JSON text must not have"
+        message = (
+            "the document starts with a UTF-8 byte order mark, which JSON text must not have; "
+            "save the file as UTF-8 without a byte order mark (not 'UTF-8 with BOM')"
+        )
+    elif _looks_like_yaml(raw):
+        message = (
+            f"{message}. This looks like YAML, not JSON: convert it to JSON (e.g. `yq -o json`), "
+            "or use `specgate kube` for Kubernetes manifests"
+        )
     return DocumentError("syntax", f"invalid JSON: {message}", line=exc.lineno, column=exc.colno)
+
+
+_YAML_LINE = re.compile(rb"(?:---|\.\.\.|%YAML|%TAG|-[ \t]|[A-Za-z_][\w.\-/]*[ \t]*:(?:[ \t]|\r?$))")
+"""How the first meaningful line of a YAML document starts: a document marker, a directive, a list item or
+`key:` (JSON text starts with `{`, `[`, a quote, a digit or a literal, none of which this matches)."""
+
+
+def _looks_like_yaml(raw: bytes) -> bool:
+    """True when text that is not JSON starts like a YAML document (comments and blank lines skipped)."""
+    for line in raw[:4096].splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(b"#"):
+            continue
+        return _YAML_LINE.match(stripped) is not None and stripped[:1] not in (b"{", b"[", b'"')
+    return False
 
 
 def _line_column(raw: bytes, offset: int) -> tuple[int, int]:

@@ -271,3 +271,24 @@ def test_group_puts_repeated_findings_of_a_rule_on_one_object_on_one_line(run: R
     assert line.endswith("(and 3 more like it)")
     assert sum("/mounts/2/options" in x for x in grouped) == 1
     assert grouped[0] == run("validate", "--min-severity", "info", K8S).stdout.splitlines()[0]
+
+
+def test_an_empty_directory_says_what_was_searched_and_how_to_search_otherwise(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "empty" / "deep").mkdir(parents=True)
+    (tmp_path / "empty" / "deep" / "notes.txt").write_text("not a spec")
+    alone = run("validate", tmp_path / "empty")
+    assert alone.exit_code == 2
+    assert f"no config.json and no *.json file under {tmp_path / 'empty'} (searched recursively" in alone.stderr
+    assert "--pattern" in alone.stderr
+    patterned = run("validate", "--pattern", "*.yaml", tmp_path / "empty")
+    assert patterned.exit_code == 2 and "no file matching --pattern '*.yaml' under" in patterned.stderr
+    beside = run("validate", tmp_path / "empty", VALID)
+    assert beside.exit_code == 0  # the other argument was judged; the empty one is pointed out
+    assert f"specgate: no config.json and no *.json file under {tmp_path / 'empty'}" in beside.stderr
+
+
+def test_a_yaml_file_is_a_finding_that_says_to_convert_it(run: Run, tmp_path: Path) -> None:
+    manifest = tmp_path / "pod.json"
+    manifest.write_text("apiVersion: v1\nkind: Pod\n")
+    result = run("validate", manifest)
+    assert result.exit_code == 1 and "looks like YAML" in result.stdout and "specgate kube" in result.stdout

@@ -122,3 +122,30 @@ def test_containerd_layout_takes_the_dump_comparison() -> None:
 
     raw = (Path(__file__).parent.parent / "data" / "bench" / "k8s.json").read_bytes()
     assert _is_dump_of(raw, orjson.loads(raw))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n", id="manifest"),
+        pytest.param(b"# generated\n---\nociVersion: 1.0.2\n", id="comment-and-marker"),
+        pytest.param(b"- name: a\n- name: b\n", id="list"),
+    ],
+)
+def test_yaml_is_recognised_and_the_message_says_what_to_do(raw: bytes) -> None:
+    with pytest.raises(DocumentError) as caught:
+        load(raw)
+    assert caught.value.kind == "syntax"
+    assert "looks like YAML" in str(caught.value) and "specgate kube" in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", [b"{bad", b"hello world", b'{"a": 1,}', b"[1, 2"])
+def test_broken_json_is_not_called_yaml(raw: bytes) -> None:
+    with pytest.raises(DocumentError) as caught:
+        load(raw)
+    assert "YAML" not in str(caught.value)
+
+
+def test_a_byte_order_mark_says_to_save_without_it() -> None:
+    with pytest.raises(DocumentError, match="save the file as UTF-8 without a byte order mark"):
+        load(b'\xef\xbb\xbf{"ociVersion": "1.0.2"}')
