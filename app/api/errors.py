@@ -40,6 +40,25 @@ logger = logging.getLogger("specgate.api")
 _TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 """RFC 9110's names where Python's http.HTTPStatus still has the older ones."""
 
+_KINDS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    408: "request-timeout",
+    411: "length-required",
+    413: "too-large",
+    415: "unsupported-media-type",
+    422: "unprocessable",
+    429: "too-many-requests",
+    500: "internal",
+    503: "unavailable",
+}
+"""The problem type of an answer raised without one (an HTTPException): one `urn:specgate:problem:` scheme for
+every status, so a client can switch on `type` alone; about:blank is never sent."""
+
 _DOCUMENT_TITLES = {
     "encoding": "The body is not UTF-8",
     "syntax": "The body is not JSON",
@@ -64,9 +83,9 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> ProblemResponse:
-    """Build a problem+json response; `kind` names the problem type, else it is about:blank."""
+    """Build a problem+json response; `kind` names the problem type, else the status does (`_KINDS`)."""
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + kind if kind else "about:blank",
+        "type": PROBLEM_BASE + (kind or _KINDS.get(status_code) or f"http-{status_code}"),
         "title": title or _TITLES.get(status_code) or HTTPStatus(status_code).phrase,
         "status": status_code,
         "detail": detail,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import orjson
+
 _SANDBOX_ID = "0f5b2a9c3e7d41f8a6b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d"
 _POD_UID = "6c1f7a52-9e0b-4c47-8f3a-2d6e1b9c0a74"
 _KUBELET_POD = f"/var/lib/kubelet/pods/{_POD_UID}"
@@ -350,4 +352,50 @@ def translate_body() -> dict[str, Any]:
                 }
             },
         }
+    }
+
+
+_EXAMPLE_BUNDLE = "/run/containerd/io.containerd.runtime.v2.task/k8s.io/3b9c2f1e"
+
+
+def response_examples() -> dict[tuple[str, str], dict[str, dict[str, Any]]]:
+    """Real answers of the core to the request examples, for the OpenAPI 200 responses, by (path, method).
+
+    Computed from the core when the OpenAPI document is built, so they can never show an answer the
+    service would not give (a schema-synthesized example shows `"valid": true` beside an error finding).
+    """
+    from app import core  # the core is imported by the app anyway; here only when the document is built
+
+    raw, bad = orjson.dumps(CONFIG), orjson.dumps(_with_selinux_and_bad_mount())
+
+    def dump(model: Any) -> Any:
+        return model.model_dump(mode="json")
+
+    return {
+        ("/validate", "post"): {
+            "kubernetes-container": {"summary": "The Kubernetes container: valid", "value": dump(core.validate(raw))},
+            "selinux-and-relative-mount": {
+                "summary": "With an SELinux label and a relative mount destination: invalid",
+                "value": dump(core.validate(bad)),
+            },
+        },
+        ("/normalize", "post"): {
+            "kubernetes-container": {
+                "summary": f"root.path joined onto bundle={_EXAMPLE_BUNDLE}",
+                "value": dump(core.normalize(raw, bundle=_EXAMPLE_BUNDLE)),
+            }
+        },
+        ("/classify-mounts", "post"): {
+            "kubernetes-container": {"summary": "How runsc serves each mount", "value": dump(core.classify_mounts(raw))}
+        },
+        ("/capabilities", "post"): {
+            "containerd-default": {
+                "summary": "containerd's default set under runsc (CAP_NET_RAW not granted)",
+                "value": dump(core.capabilities(CAPABILITIES)),
+            }
+        },
+        ("/capabilities", "get"): {
+            "runsc": {"summary": "The capabilities runsc knows", "value": dump(core.capability_table(profile="runsc"))}
+        },
+        ("/rules", "get"): {"runsc": {"summary": "The rules of runsc", "value": dump(core.rules("runsc"))}},
     }

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.api.errors import PROBLEM_MEDIA_TYPE
+from app.api.examples import response_examples
 
 
 def _problem_only(document: dict[str, Any]) -> dict[str, Any]:
@@ -21,22 +22,36 @@ def _problem_only(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def _real_examples(document: dict[str, Any]) -> dict[str, Any]:
+    # The 200 answers as the core gives them to the request examples, not as Swagger UI would make them up.
+    for (path, method), examples in response_examples().items():
+        operation = document.get("paths", {}).get(path, {}).get(method)
+        if operation is None:
+            continue
+        content = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json")
+        if content is not None:
+            content["examples"] = examples
+    return document
+
+
 def install_openapi(app: FastAPI) -> None:
     """Replace app.openapi with a cached builder that applies the fix above."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _problem_only(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    openapi_version=app.openapi_version,
-                    summary=app.summary,
-                    description=app.description,
-                    routes=app.routes,
-                    tags=app.openapi_tags,
-                    license_info=app.license_info,
-                    separate_input_output_schemas=app.separate_input_output_schemas,
+            app.openapi_schema = _real_examples(
+                _problem_only(
+                    get_openapi(
+                        title=app.title,
+                        version=app.version,
+                        openapi_version=app.openapi_version,
+                        summary=app.summary,
+                        description=app.description,
+                        routes=app.routes,
+                        tags=app.openapi_tags,
+                        license_info=app.license_info,
+                        separate_input_output_schemas=app.separate_input_output_schemas,
+                    )
                 )
             )
         return app.openapi_schema

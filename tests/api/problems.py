@@ -17,6 +17,7 @@ def assert_problem(response: httpx.Response | httpx2.Response, status: int) -> d
     body: dict[str, Any] = response.json()
     Problem.model_validate(body)
     assert body["status"] == status
-    assert body["type"] and body["title"]
+    assert body["type"].startswith("urn:specgate:problem:"), "one type scheme for every status, never about:blank"
+    assert body["title"]
     assert len(body["detail"]) > 10, "the detail must say what is wrong"
     return body

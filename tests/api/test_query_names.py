@@ -52,3 +52,22 @@ def test_post_capabilities_checks_names_too(client: TestClient) -> None:
 def test_unrelated_or_caller_added_parameters_stay_accepted(client: TestClient, query: str) -> None:
     response = client.post(f"/validate?{query}", json=CONFIG)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body", "status", "kind"),
+    [
+        pytest.param("GET", "/nowhere", {}, None, 404, "not-found", id="404"),
+        pytest.param("DELETE", "/validate", {}, None, 405, "method-not-allowed", id="405"),
+        pytest.param(
+            "POST", "/validate", {"content-type": "text/plain"}, b"{}", 415, "unsupported-media-type", id="415"
+        ),
+        pytest.param("POST", "/validate", {}, b"{" + b" " * (2 * 1024 * 1024) + b"}", 413, "too-large", id="413"),
+    ],
+)
+def test_every_status_uses_the_specgate_problem_type_scheme(
+    client: TestClient, method: str, path: str, headers: dict[str, str], body: bytes | None, status: int, kind: str
+) -> None:
+    response = client.request(method, path, headers=headers, content=body)
+    assert response.status_code == status
+    assert response.json()["type"] == f"urn:specgate:problem:{kind}"
