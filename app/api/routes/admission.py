@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from app import metrics
 from app.api.deps import read_document
 from app.api.errors import problem_responses
 from app.api.examples import admission_body
@@ -56,6 +57,17 @@ def _log(verdict: Verdict, uid: str, seconds: float, budget: float | None) -> No
         logger.warning("admission %s: %s %s (%s): %s", uid, verdict.decision, verdict.subject, rules, verdict.message)
 
 
+def _count(verdict: Verdict) -> None:
+    if not verdict.allowed:
+        outcome: metrics.AdmissionOutcome = "denied"
+    elif verdict.decision == "would-deny":
+        outcome = "would-deny"
+    else:
+        outcome = "allowed"
+    metrics.observe_admission(outcome, verdict.profile or "none")
+    metrics.observe_findings(verdict.findings)
+
+
 @router.post(
     "/admission",
     summary="Admit or refuse a Pod or workload (AdmissionReview)",
@@ -70,8 +82,8 @@ def _log(verdict: Verdict, uid: str, seconds: float, budget: float | None) -> No
         "the Pod field and the rule; every finding is also a warning. DELETE, CONNECT, other subresources, "
         "other kinds, exempt namespaces and unmapped runtime classes are admitted untouched.\n\n"
         "A well-formed review is always answered with HTTP 200, whatever the verdict: the verdict is in the "
-        "body. A body that is not an AdmissionReview gets 400. With `dryRun` the answer is the same and "
-        "nothing is logged."
+        "body. A body that is not an AdmissionReview gets 400. With `dryRun` the answer is the same, and "
+        "nothing is logged or counted in the metrics."
     ),
     response_model=AdmissionReviewResponse,
     response_description="The AdmissionReview reply.",
@@ -96,6 +108,7 @@ async def admission(request: Request, timeout: TimeoutQuery = None) -> Response:
         verdict = gate.decide(review.request)
     else:
         verdict = await run_in_threadpool(gate.decide, review.request)
-    if not review.request.dryRun:  # a dry run leaves no trace: no would-deny or refusal in the logs
+    if not review.request.dryRun:  # a dry run leaves no trace: not in the logs, not in the metrics
         _log(verdict, review.request.uid, time.perf_counter() - started, go_duration(timeout))
+        _count(verdict)
     return Response(orjson.dumps(answer(review, verdict)), media_type="application/json")

@@ -265,3 +265,18 @@ def test_openapi_examples_answer_as_they_say(client: TestClient, app: FastAPI, n
     examples = app.openapi()["paths"]["/admission"]["post"]["requestBody"]["content"]["application/json"]["examples"]
     answer = client.post("/admission", content=orjson.dumps(examples[name]["value"]), headers=JSON).json()
     assert answer["response"]["allowed"] is (name == "admitted")
+
+
+def test_outcomes_are_counted_except_dry_runs(clients: dict[str, TestClient]) -> None:
+    from prometheus_client import REGISTRY
+
+    def denied() -> float:
+        labels = {"outcome": "denied", "profile": "runsc"}
+        return REGISTRY.get_sample_value("specgate_admission_reviews_total", labels) or 0.0
+
+    client = client_for(clients, {})
+    before = denied()
+    client.post("/admission", content=orjson.dumps(review("dry-run-bad")), headers=JSON)
+    assert denied() == before
+    client.post("/admission", content=orjson.dumps(review("deployment-bad-second-container-cap")), headers=JSON)
+    assert denied() == before + 1
