@@ -67,39 +67,42 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def findings(items: list[Finding]) -> list[pb.Finding]:
-    """Findings in the order the core reported them."""
-    severity = SEVERITY
-    return [pb.Finding(rule=f.rule, severity=severity[f.severity], path=f.path, message=f.message) for f in items]
+def add_findings(target: Any, items: list[Finding]) -> None:
+    """Append findings, in the order the core reported them, to a repeated Finding field.
+
+    Built in place with `add`: a list of Finding messages given to a constructor would be copied once more,
+    and the findings are most of a report.
+    """
+    severity, add = SEVERITY, target.add
+    for f in items:
+        add(rule=f.rule, severity=severity[f.severity], path=f.path, message=f.message)
 
 
-def validation_report(report: ValidationReport) -> pb.ValidateResponse:
-    """A report as ValidateResponse."""
+def validation_report(report: ValidationReport, into: pb.ValidateResponse | None = None) -> pb.ValidateResponse:
+    """A report as ValidateResponse (filled into `into`, e.g. the `report` of a stream answer, when given)."""
     summary, sandbox = report.summary, report.sandbox
-    return pb.ValidateResponse(
-        valid=report.valid,
-        profile=report.profile,
-        platform=report.platform,
-        findings=findings(report.findings),
-        summary=pb.Summary(errors=summary.errors, warnings=summary.warnings, infos=summary.infos),
-        sandbox=pb.SandboxInfo(
-            container_type=CONTAINER_TYPE[sandbox.container_type],
-            creates_sandbox=sandbox.creates_sandbox,
-            sandbox_id=sandbox.sandbox_id,
-        ),
-    )
+    answer = pb.ValidateResponse() if into is None else into
+    answer.valid = report.valid
+    answer.profile = report.profile
+    answer.platform = report.platform
+    add_findings(answer.findings, report.findings)
+    answer.summary.errors = summary.errors
+    answer.summary.warnings = summary.warnings
+    answer.summary.infos = summary.infos
+    answer.sandbox.container_type = CONTAINER_TYPE[sandbox.container_type]
+    answer.sandbox.creates_sandbox = sandbox.creates_sandbox
+    if sandbox.sandbox_id is not None:
+        answer.sandbox.sandbox_id = sandbox.sandbox_id
+    return answer
 
 
 def normalize_result(result: NormalizeResult) -> pb.NormalizeResponse:
     """A normalized spec as NormalizeResponse: the spec and patch values as JSON text."""
-    return pb.NormalizeResponse(
-        spec=_json_text(result.spec),
-        patch=[
-            pb.PatchOperation(op=PATCH_OP[op.op], path=op.path, value="" if op.op == "remove" else _json_text(op.value))
-            for op in result.patch
-        ],
-        findings=findings(result.findings),
-    )
+    answer = pb.NormalizeResponse(spec=_json_text(result.spec))
+    for op in result.patch:
+        answer.patch.add(op=PATCH_OP[op.op], path=op.path, value="" if op.op == "remove" else _json_text(op.value))
+    add_findings(answer.findings, result.findings)
+    return answer
 
 
 def _capability_set(item: CapabilitySet) -> pb.CapabilitySet:

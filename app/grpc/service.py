@@ -124,8 +124,10 @@ class SpecgateService(pb_grpc.SpecgateServicer):
                 index += 1
                 continue
             request = item.request
+            answer = pb.ValidateStreamResponse(id=item.id, index=index)
             try:
-                report = await self._judge(context, len(request.document), self._validate(request))
+                # The report is built inside the answer: handing a finished one over would copy it.
+                await self._judge(context, len(request.document), self._validate(request, answer.report))
             except errors.RpcError as exc:
                 if exc.code is grpc.StatusCode.DEADLINE_EXCEEDED:
                     await context.abort(exc.code, exc.status.message)
@@ -137,7 +139,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
                 failure = errors.internal("ValidateStream")
                 await context.abort(failure.code, failure.status.message, failure.trailing_metadata)
             else:
-                yield pb.ValidateStreamResponse(id=item.id, index=index, report=report)
+                yield answer
             index += 1
 
     @decoded
@@ -214,7 +216,9 @@ class SpecgateService(pb_grpc.SpecgateServicer):
 
     # How every call is run.
 
-    def _validate(self, request: pb.ValidateRequest) -> Callable[[], pb.ValidateResponse]:
+    def _validate(
+        self, request: pb.ValidateRequest, into: pb.ValidateResponse | None = None
+    ) -> Callable[[], pb.ValidateResponse]:
         raw = request.document
         profile = request.profile or DEFAULT_PROFILE
         platform = request.platform or DEFAULT_PLATFORM
@@ -223,7 +227,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
         def work() -> pb.ValidateResponse:
             lifecycle = _lifecycle(lifecycle_value)
             report = core.validate(raw, profile=profile, platform=platform, lifecycle=lifecycle)
-            return convert.validation_report(report)
+            return convert.validation_report(report, into)
 
         return self._sized(raw, work)
 

@@ -129,9 +129,18 @@ def run(ctx: Context) -> Result:
             targets=[Target("gRPC Validate vs HTTP /validate", f">= {RATIO_GOAL:g}x calls/s", "h2load missing", None)],
             markdown="Not measured: `h2load` is not installed and could not be (`apt-get install nghttp2-client`).",
         )
+    from app import core
+    from app.grpc import convert
     from app.grpc.gen import specgate_pb2 as pb
 
     document = ctx.document("k8s")
+    # In-process: what each protocol adds to the judgement itself, encoding the same report as its answer.
+    report = core.validate(document)
+    encoding = {
+        "validate_us": ctx.best(lambda: core.validate(document)) * 1e6,
+        "protobuf_us": ctx.best(lambda: convert.validation_report(report).SerializeToString()) * 1e6,
+        "json_us": ctx.best(lambda: report.model_dump_json()) * 1e6,
+    }
     request = pb.ValidateRequest(document=document, profile="runsc").SerializeToString()
     stream_item = pb.ValidateStreamRequest(request=pb.ValidateRequest(document=document)).SerializeToString()
     grpc_headers = ["content-type: application/grpc", "te: trailers"]
@@ -213,6 +222,7 @@ def run(ctx: Context) -> Result:
         "in_flight": IN_FLIGHT,
         "stream_documents": STREAM_DOCUMENTS,
         "rss_mib": rss,
+        "encoding": encoding,
     }
     markdown = "\n\n".join(
         [
@@ -226,6 +236,10 @@ def run(ctx: Context) -> Result:
             f"worker count ({ratio_4x16:.2f}x multiplexed on 4 connections). `ValidateStream` judges "
             f"{documents_per_s:,.0f} documents per second over 4 calls in flight. Server RSS after the run: "
             f"{rss:.0f} MiB.",
+            "In-process, the same report encoded as each protocol's answer (`--clock` of the run, best of "
+            f"{ctx.repeat}): `app.core.validate` {encoding['validate_us']:.0f} us; the protobuf answer "
+            f"(app/grpc/convert.py, then SerializeToString) {encoding['protobuf_us']:.1f} us; the JSON answer "
+            f"(pydantic `model_dump_json`) {encoding['json_us']:.1f} us.",
         ]
     )
     return Result(metrics=metrics, targets=targets, markdown=markdown)

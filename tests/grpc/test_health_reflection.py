@@ -122,3 +122,35 @@ def test_drain_reports_not_serving_while_calls_are_still_answered() -> None:
             await server.stop(0)
 
     assert asyncio.run(scenario()) == (NOT_SERVING, False)
+
+
+def test_graceful_stop_lets_a_call_in_flight_finish_and_refuses_new_ones() -> None:
+    from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
+
+    async def scenario() -> list[str]:
+        server = GrpcServer(make_settings(grpc_port=0))
+        await server.start()
+        await server.ready()
+        seen = []
+        async with grpc.aio.insecure_channel(server.address) as channel:
+            stub = pb_grpc.SpecgateStub(channel)
+            stream = stub.ValidateStream(timeout=30)
+            await stream.write(pb.ValidateStreamRequest(id="before", request=pb.ValidateRequest(document=b"{}")))
+            seen.append((await stream.read()).id)
+            stopping = asyncio.create_task(server.stop(20))
+            await asyncio.sleep(0.2)
+            # The call that was open goes on during the grace period...
+            await stream.write(pb.ValidateStreamRequest(id="during", request=pb.ValidateRequest(document=b"{}")))
+            seen.append((await stream.read()).id)
+            # ...a new one is refused...
+            try:
+                await stub.Validate(pb.ValidateRequest(document=b"{}"), timeout=5)
+            except grpc.aio.AioRpcError as exc:
+                seen.append(exc.code().name)
+            await stream.done_writing()
+            assert await stream.read() == grpc.aio.EOF
+            # ...and once it is over the server stops without waiting out the grace period.
+            await asyncio.wait_for(stopping, timeout=10)
+        return seen
+
+    assert asyncio.run(scenario()) == ["before", "during", "UNAVAILABLE"]
