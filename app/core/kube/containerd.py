@@ -398,10 +398,11 @@ def _container_mounts(
     propagation: tuple[str, str] | None = None
     for m in supplied:
         option = PROPAGATION_OPTION[m.propagation]
+        where = m.fields.get("propagation", m.src)
         if m.propagation == "bidirectional":
-            propagation = ("rshared", m.src)
+            propagation = ("rshared", where)
         elif m.propagation == "host_to_container" and propagation is None:
-            propagation = ("rslave", m.src)
+            propagation = ("rslave", where)
         if m.readonly:
             mode = "rro" if m.recursive_readonly else "ro"
         else:
@@ -409,6 +410,9 @@ def _container_mounts(
         index = len(out)
         out.append(bind(m, ["rbind", option, mode], userns))
         prov.mark(f"/mounts/{index}", m.src)
+        prov.mark(f"/mounts/{index}/source", m.fields.get("source"))
+        prov.mark(f"/mounts/{index}/options/1", m.fields.get("propagation"))
+        prov.mark(f"/mounts/{index}/options/2", m.fields.get("mode"))
     return out, propagation
 
 

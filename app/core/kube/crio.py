@@ -241,10 +241,11 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
     propagation: tuple[str, str] | None = None
     for m in c.mounts:
         option = PROPAGATION_OPTION[m.propagation]
+        where = m.fields.get("propagation", m.src)
         if m.propagation == "bidirectional":
-            propagation = ("rshared", m.src)
+            propagation = ("rshared", where)
         elif m.propagation == "host_to_container" and propagation is None:
-            propagation = ("rslave", m.src)
+            propagation = ("rslave", where)
         mode = ("rro" if m.recursive_readonly else "ro") if m.readonly else "rw"
         binds.append(({"destination": m.container_path, "type": "bind", "source": m.host_path,
                        "options": [mode, "rbind", option, "bind"]}, m.src))  # fmt: skip

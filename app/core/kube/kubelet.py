@@ -94,6 +94,8 @@ class CriMount:
     propagation: Propagation = "private"
     id_mapped: bool = False
     src: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    """Pointers of the Pod fields behind parts of the bind: `source`, `propagation`, `mode` (ro/rw/rro)."""
 
 
 @dataclass
@@ -291,9 +293,28 @@ def _mounts(node: NodeModel, pod: PodIdentity, source: PodSource, c: CriContaine
             c.notes.append(
                 Note("KUBE-POD-INVALID", "error", join(mptr, "mountPropagation"), "unknown mountPropagation")
             )
-        recursive = rro == "Enabled" or (rro == "IfPossible" and node.recursive_read_only and readonly)
-        if recursive and propagation != "private":
-            recursive = rro == "Enabled"
+        recursive = rro == "Enabled" or (
+            rro == "IfPossible" and node.recursive_read_only and readonly and propagation == "private"
+        )
+        if rro == "Enabled":
+            # withMounts refuses these (the API server too): the container is never created.
+            if not readonly:
+                problem = "recursiveReadOnly: Enabled needs readOnly: true (conflicts with a read-write mount)"
+            elif propagation != "private":
+                problem = "recursiveReadOnly: Enabled needs mountPropagation None"
+            elif not node.recursive_read_only:
+                problem = "the runtime handler does not support recursive read-only mounts"
+            else:
+                problem = ""
+            if problem:
+                c.notes.append(Note("KUBE-POD-INVALID", "error", join(mptr, "recursiveReadOnly"), problem))
+        fields = {"source": join(vptr, "hostPath", "path") if "hostPath" in volume else vptr}
+        if m.get("mountPropagation") is not None:
+            fields["propagation"] = join(mptr, "mountPropagation")
+        for key in ("recursiveReadOnly", "readOnly"):
+            if m.get(key) is not None:
+                fields["mode"] = join(mptr, key)
+                break
         c.mounts.append(
             CriMount(
                 container_path=str(m.get("mountPath", "")),
@@ -303,6 +324,7 @@ def _mounts(node: NodeModel, pod: PodIdentity, source: PodSource, c: CriContaine
                 propagation=propagation,
                 id_mapped=id_mapped,
                 src=mptr,
+                fields=fields,
             )
         )
     if c.kind != "sandbox" and not any(_clean(m.container_path) == "/etc/hosts" for m in c.mounts):

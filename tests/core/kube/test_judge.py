@@ -58,8 +58,9 @@ def test_a_deployment_is_judged_with_pointers_into_the_deployment() -> None:
     pod["spec"]["containers"][0]["volumeMounts"][0]["mountPropagation"] = "Bidirectional"
     verdict = judge_object(wrap("Deployment", pod))
     found = {(f.rule, f.pod_path) for f in errors(verdict)}
-    assert ("RUNSC-ROOTFS-PROPAGATION", "/spec/template/spec/containers/0/volumeMounts/0") in found
-    assert ("RUNSC-MOUNT-SHARED-PROPAGATION", "/spec/template/spec/containers/0/volumeMounts/0") in found
+    field = "/spec/template/spec/containers/0/volumeMounts/0/mountPropagation"
+    assert ("RUNSC-ROOTFS-PROPAGATION", field) in found
+    assert ("RUNSC-MOUNT-SHARED-PROPAGATION", field) in found
 
 
 def test_selinux_options_dropped_on_a_default_node_is_a_warning_with_its_own_rule() -> None:

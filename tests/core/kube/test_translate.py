@@ -311,7 +311,10 @@ def test_sub_path_propagation_and_recursive_read_only() -> None:
     assert mount(c, "/host")[1]["options"] == ["rbind", "rslave", "ro"]
     assert mount(c, "/ro")[1]["options"] == ["rbind", "rprivate", "rro"]
     assert c.config["linux"]["rootfsPropagation"] == "rslave"
-    assert c.source("/linux/rootfsPropagation") == "/spec/containers/0/volumeMounts/1"
+    assert c.source("/linux/rootfsPropagation") == "/spec/containers/0/volumeMounts/1/mountPropagation"
+    index = mount(c, "/ro")[0]
+    assert c.source(f"/mounts/{index}/options/2") == "/spec/containers/0/volumeMounts/2/recursiveReadOnly"
+    assert c.source(f"/mounts/{index}/source") == "/spec/volumes/2/hostPath/path"
     bidirectional = volumes_pod([{"name": "k", "mountPath": "/k", "mountPropagation": "Bidirectional"}],
                                 [{"name": "k", "hostPath": {"path": "/var/lib/kubelet"}}])  # fmt: skip
     c = app(bidirectional)
@@ -326,6 +329,18 @@ def test_mounts_are_sorted_by_depth_and_a_dev_volume_replaces_default_dev_mounts
     destinations = [m["destination"] for m in c.config["mounts"]]
     assert destinations == ["/proc", "/sys", "/sys/fs/cgroup", "/dev", "/tmp", "/etc/hosts", "/dev/termination-log",
                             "/etc/hostname", "/etc/resolv.conf", "/dev/shm"]  # fmt: skip
+
+
+def test_recursive_read_only_that_containerd_refuses() -> None:
+    obj = volumes_pod([{"name": "v", "mountPath": "/v", "recursiveReadOnly": "Enabled"}],
+                      [{"name": "v", "hostPath": {"path": "/srv"}}])  # fmt: skip
+    notes = app(obj).notes
+    assert [(n.rule, n.severity, n.pod_path) for n in notes] == [
+        ("KUBE-POD-INVALID", "error", "/spec/containers/0/volumeMounts/0/recursiveReadOnly")
+    ]
+    obj["spec"]["containers"][0]["volumeMounts"][0]["readOnly"] = True
+    assert app(obj).notes == ()
+    assert [n.rule for n in app(obj, NodeModel(recursive_read_only=False)).notes] == ["KUBE-POD-INVALID"]
 
 
 def test_a_mount_of_a_missing_volume_is_an_error_note() -> None:
