@@ -15,7 +15,7 @@ from app.api.auth import TokenMiddleware
 from app.api.docs import install_docs
 from app.api.drain import DrainMiddleware
 from app.api.errors import install_exception_handlers
-from app.api.examples import CONFIG
+from app.api.examples import ADMISSION_POD, CONFIG
 from app.api.fastpath import FastPathMiddleware
 from app.api.main import api_routers
 from app.api.methods import MethodsMiddleware
@@ -71,6 +71,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
             try:
                 app.state.ready_profiles = warm_up()
+                app.state.kube_gate.warm_up(ADMISSION_POD)  # else the first AdmissionReview loads the tables
             except Exception:
                 # Stay alive but not ready: the readiness probe keeps traffic away and the log says why.
                 logger.exception("warm-up failed; /readyz answers 503")

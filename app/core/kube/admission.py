@@ -521,3 +521,12 @@ class Gate:
     def decide(self, request: AdmissionRequest) -> Verdict:
         """The decision on one admission request (see `decide`)."""
         return decide(request, policy=self.policy, judge=self.judge)
+
+    def warm_up(self, obj: dict[str, Any]) -> None:
+        """Judge `obj` with every profile the policy uses, so that the first review is as fast as the others
+        (the translation's tables and the profiles are loaded on first use, about a second)."""
+        profiles = set(self.policy.runtime_classes.values())
+        if self.policy.default_profile:
+            profiles.add(self.policy.default_profile)
+        for profile in sorted(profiles):
+            self.judge(obj, profile)

@@ -393,3 +393,9 @@ def test_allow_existing_excuses_only_what_the_old_object_had() -> None:
     assert not decide(req, policy=Policy(), judge=TwoObjects(old_error)).allowed  # off by default
     created = request(operation="CREATE", object=pod)
     assert not decide(created, policy=Policy(allow_existing=True), judge=TwoObjects(old_error)).allowed
+
+
+def test_warm_up_judges_with_every_profile_the_policy_uses() -> None:
+    judge = Judge()
+    Gate(Policy(runtime_classes={"gvisor": "runsc", "runc": "oci"}, default_profile="oci"), judge).warm_up({"x": 1})
+    assert [profile for _, profile in judge.calls] == ["oci", "runsc"]
