@@ -280,3 +280,21 @@ def test_outcomes_are_counted_except_dry_runs(clients: dict[str, TestClient]) ->
     assert denied() == before
     client.post("/admission", content=orjson.dumps(review("deployment-bad-second-container-cap")), headers=JSON)
     assert denied() == before + 1
+
+
+def test_a_bug_while_judging_is_a_denial_over_http_not_a_500() -> None:
+    from app.core.kube.admission import Gate
+
+    app = create_app(make_settings(warm_up=False, policy_action="audit"))
+
+    def broken(obj: dict[str, Any], profile: str) -> list[Any]:
+        raise RuntimeError("a rule fell over")
+
+    app.state.kube_gate = Gate(app.state.kube_gate.policy, broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        body = review("example")
+        answer = client.post("/admission", content=orjson.dumps(body), headers=JSON)
+    assert answer.status_code == 200
+    response = verify(body, answer.json())
+    assert response["allowed"] is False and response["auditAnnotations"]["decision"] == "error"
+    assert "SPECGATE-INTERNAL" in response["status"]["message"] and "a rule fell over" in response["status"]["message"]
