@@ -137,6 +137,15 @@ async def load(host: str, port: int, body: bytes, *, rate: float, requests: int,
     return result
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux /proc), 0.0 where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -150,7 +159,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
         "--workers", "1", "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -175,9 +184,17 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def measure(
-    *, rate: float = 200.0, seconds: float = 10.0, warmup: int = 200, review: Path = EXAMPLE, url: str | None = None
+    *,
+    rate: float = 200.0,
+    seconds: float = 10.0,
+    warmup: int = 200,
+    review: Path = EXAMPLE,
+    url: str | None = None,
+    pid: int | None = None,
 ) -> dict[str, float | int]:
-    """Start a server (unless `url` names one), warm it up, load it, stop it; the summary of the loaded run.
+    """Start a server (unless `url` names one, served by process `pid`), warm it up, load it, stop it; the
+    summary of the loaded run. `server_cpu_ms` is the server's CPU time per answered review: what the machine
+    must give it, whatever else runs there (200 req/s needs it well under 5 ms).
 
     The function the `make bench` target and other scripts call; numbers are in milliseconds.
     """
@@ -186,6 +203,7 @@ def measure(
     if url is None:
         port = _free_port()
         server = start_server(port)
+        pid = server.pid
         host = "127.0.0.1"
     else:
         host, _, port_text = url.removeprefix("http://").partition(":")
@@ -194,11 +212,16 @@ def measure(
         if warmup:
             asyncio.run(load(host, port, body, rate=max(rate, 500.0), requests=warmup, path="/admission"))
         requests = max(1, int(rate * seconds))
+        cpu_before = cpu_seconds(pid) if pid else 0.0
         result = asyncio.run(load(host, port, body, rate=rate, requests=requests, path="/admission?timeout=10s"))
+        cpu_used = cpu_seconds(pid) - cpu_before if pid else 0.0
     finally:
         if server is not None:
             stop_server(server)
     summary = result.summary()
+    if pid and result.latencies:
+        summary["server_cpu_ms"] = round(cpu_used / len(result.latencies) * 1000, 3)
+    summary["loadavg_1m"] = round(os.getloadavg()[0], 2)
     if result.errors:
         summary["first_error"] = result.errors[0]  # type: ignore[assignment]
     return summary
@@ -224,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.seconds:g} s: {summary['ok']}/{summary['requests']} ok, {summary['errors']} errors, "
             f"p50 {summary['p50_ms']} ms, p90 {summary['p90_ms']} ms, p99 {summary['p99_ms']} ms, "
             f"max {summary['max_ms']} ms ({summary['achieved_rps']} req/s achieved, "
-            f"{summary['connections']} connections)"
+            f"{summary['connections']} connections; server CPU {summary.get('server_cpu_ms', '?')} ms per review, "
+            f"load average {summary['loadavg_1m']})"
         )
     return 1 if summary["errors"] else 0
 

@@ -42,8 +42,9 @@ def run(ctx: Context) -> Result:
     load = os.getloadavg()[0]
     with serve("app.main:app", ready="/readyz") as server:
         started = time.perf_counter()
-        summary = measure(rate=RATE, seconds=seconds, warmup=100 if ctx.quick else 200, url=server.url)
-        light = measure(rate=LOW_RATE, seconds=min(seconds, 5.0), warmup=0, url=server.url)
+        pid = server.worker_pids()[0]
+        summary = measure(rate=RATE, seconds=seconds, warmup=100 if ctx.quick else 200, url=server.url, pid=pid)
+        light = measure(rate=LOW_RATE, seconds=min(seconds, 5.0), warmup=0, url=server.url, pid=pid)
         wall = time.perf_counter() - started
     metrics: dict[str, Any] = {
         **summary,
@@ -55,6 +56,7 @@ def run(ctx: Context) -> Result:
     }
     rows = [
         ["in-process, CPU time (parse, translate, judge, answer)", f"{per_review * 1e3:.2f} ms", "", ""],
+        ["server process, CPU time per answered review (HTTP included)", f"{summary.get('server_cpu_ms')} ms", "", ""],
         [
             f"HTTP, {RATE:g} req/s for {seconds:g} s ({summary['ok']}/{summary['requests']} ok)",
             f"{summary['p50_ms']} ms",
