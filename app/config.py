@@ -211,3 +211,15 @@ class Settings(BaseSettings):
 
             return parse_mapping(value)
         return value
+
+    # features profiles and policy files (issue 12)
+    features_dir: str | None = Field(
+        default=None,
+        description="Directory whose *.json runtime features documents (`runc features` output) become profiles "
+        "`features:<file stem>`; a document that is not usable stops start-up, naming the file and the pointer.",
+    )
+    policy: str | None = Field(
+        default=None,
+        description="Policy file (TOML, or YAML) turning rules off or changing their severity; applied to every "
+        "report the service makes. An unknown rule id stops start-up, naming the closest known id.",
+    )

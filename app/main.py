@@ -23,6 +23,8 @@ from app.api.observe import ObserveMiddleware
 from app.api.schema import install_openapi
 from app.auth import TokenVerifier
 from app.config import Settings
+from app.core.features import read_features_dir, register_features
+from app.core.policy_file import read_policy_file
 from app.gate import build_gate
 
 logger = logging.getLogger("specgate")
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "mounts", "description": "How the runtime serves each mount."},
             {"name": "rules", "description": "The rule catalog."},
             {"name": "kubernetes", "description": "Pods and workloads: the admission webhook, the translation."},
+            {"name": "profiles", "description": "The profiles, and the runtime features each one accepts."},
             {"name": "health", "description": "Probes for orchestrators."},
         ],
         generate_unique_id_function=_operation_id,
@@ -110,6 +113,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ready_profiles = None
     app.state.grpc_port = None
+    # Start-up reads the operator's files once; a request never makes the server touch its disk.
+    if settings.features_dir:
+        register_features(read_features_dir(settings.features_dir))
+    app.state.policy = read_policy_file(settings.policy) if settings.policy else None
     app.state.grpc_server = None
     app.state.kube_gate = build_gate(settings)
     if settings.fast_path:

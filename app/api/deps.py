@@ -8,7 +8,7 @@ being buffered.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, get_args, get_origin
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from app.api.query_names import check_query_names
 from app.config import Settings
 from app.core import get_profile, profile_names
+from app.core.policy_file import Policy
 
 PROFILES = profile_names()
 PLATFORMS = sorted({platform for name in PROFILES for platform in get_profile(name).platforms})
@@ -40,7 +41,11 @@ async def single_query_values(request: Request) -> None:
     if len(query) == len(query.multi_items()):
         return
     route = request.scope.get("route")
-    declared = {param.alias for param in route.dependant.query_params} if isinstance(route, APIRoute) else set()
+    declared = (
+        {param.alias for param in route.dependant.query_params if not _repeatable(param.field_info.annotation)}
+        if isinstance(route, APIRoute)
+        else set()
+    )
     errors = [
         {
             "type": "repeated",
@@ -53,6 +58,17 @@ async def single_query_values(request: Request) -> None:
     ]
     if errors:
         raise RequestValidationError(errors)
+
+
+def _repeatable(annotation: object) -> bool:
+    # A parameter declared as a list (`?profile=oci&profile=features:runc-1.1`) is meant to repeat.
+    return get_origin(annotation) is list or any(get_origin(arg) is list for arg in get_args(annotation))
+
+
+def policy_of(request: Request) -> Policy | None:
+    """The policy file the service was started with, if any (read by the routes: no dependency to solve)."""
+    policy: Policy | None = request.app.state.policy
+    return policy
 
 
 def check_media_type(content_type: str | None) -> None:
@@ -140,6 +156,16 @@ PlatformQuery = Annotated[
         description="The platform the document targets (the document does not say). `runsc` and `runsc-2018` judge "
         "only `linux`; `oci` judges every platform listed. A platform the profile does not judge gets 422.",
         json_schema_extra={"enum": PLATFORMS},
+    ),
+]
+ProfilesQuery = Annotated[
+    list[str],
+    Query(
+        description=f"The rule sets to judge with: {', '.join(PROFILES)}, or a `features:` profile the operator "
+        "loaded (GET /profiles lists them). Repeat it to judge with several at once "
+        "(`?profile=oci&profile=features:runc-1.1`): the findings are merged, each naming its profile, and the "
+        "document is valid only if no profile finds an error. An unknown profile gets 422.",
+        json_schema_extra={"items": {"type": "string", "enum": PROFILES}},
     ),
 ]
 LifecycleQuery = Annotated[

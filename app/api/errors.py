@@ -268,6 +268,7 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "The body is not a JSON object: not JSON, not UTF-8, or not an object (with line and column); "
         "on /admission also a JSON object that is not an AdmissionReview.",
+        404: "No such resource (e.g. no profile of that name).",
         413: "The body is larger than the configured limit (SPECGATE_MAX_BODY_BYTES).",
         415: "The body is not sent as application/json.",
         422: "A parameter is unusable (e.g. an unknown profile), or the request cannot be processed.",

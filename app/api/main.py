@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.routes import admission, capabilities, health, metrics, mounts, normalize, rules, translate, validate
+from app.api.routes import (
+    admission,
+    capabilities,
+    health,
+    metrics,
+    mounts,
+    normalize,
+    profiles,
+    rules,
+    translate,
+    validate,
+)
 
 api_routers: list[APIRouter] = [
     validate.router,
@@ -14,6 +25,7 @@ api_routers: list[APIRouter] = [
     rules.router,
     admission.router,
     translate.router,
+    profiles.router,
     health.router,
     metrics.router,
 ]

@@ -11,6 +11,7 @@ from app.cli.progress import Mode, progress
 from app.cli.reporters import Reporter
 from app.cli.result import FailOn, FileResult, Tally, document_report
 from app.cli.sources import Source
+from app.core.policy_file import Policy, apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class ValidatePlan:
     backend: Backend
     reporter: Reporter
     show_progress: Mode = "off"
+    policy: Policy | None = None
 
 
 def judge(plan: ValidatePlan, source: Source, raw: bytes) -> FileResult:
@@ -43,6 +45,7 @@ def judge(plan: ValidatePlan, source: Source, raw: bytes) -> FileResult:
                 bundle=plan.bundle,
                 file_name=file_name,
             )
+            report = apply(report, plan.policy)
         except DocumentProblem as exc:
             report = document_report(profile, plan.platform, exc.message)
             if exc.line is not None and exc.column is not None:

@@ -14,8 +14,9 @@ from pydantic import BaseModel
 from app.cli.backend import Backend
 from app.cli.build import build_backend
 from app.cli.errors import BadCapabilities, CommandError, DocumentProblem, Refused, fatal_problems
-from app.cli.options import profile_option, server_options
+from app.cli.options import features_option, policy_option, profile_option, server_options
 from app.cli.sources import display
+from app.core.policy_file import Policy, effective_rules
 from app.models import CapabilitiesResult, CapabilityTable, MountsResult, RulesList
 
 FORMAT = click.option(
@@ -170,11 +171,22 @@ def _mount_lines(result: MountsResult) -> list[str]:
     help="The rules of this profile; '*' (quoted in a shell) lists every profile's rules.",
 )
 @FORMAT
+@features_option
+@policy_option
 @server_options
-def rules(profile: str, output_format: str, server: str | None, timeout: float, token: str | None) -> None:
-    """List the rules: id, severity, profile, summary and where each comes from."""
+def rules(
+    profile: str,
+    output_format: str,
+    policy: Policy | None,
+    server: str | None,
+    timeout: float,
+    token: str | None,
+) -> None:
+    """List the rules: id, severity, profile, summary and where each comes from (as a --policy file leaves them)."""
     with _backend(server, timeout, token, "rules") as backend:
         result = backend.rules(profile=profile)
+    if policy is not None:
+        result = RulesList(rules=effective_rules(result.rules, policy))
     emit(result, output_format, lambda: _rule_lines(result))
 
 
@@ -183,6 +195,9 @@ def _rule_lines(result: RulesList) -> list[str]:
     lines = []
     for r in result.rules:
         note = "" if r.checked else " (listed, not checked: depends on the host)"
-        lines.append(f"{r.id:<{width}}  {r.severity:<7}  {r.profile:<10}  {r.summary}{note}")
+        if r.policy:
+            note += f" [policy: {r.policy}; profile's severity {r.catalog_severity}]"
+        severity = r.severity if r.enabled else "off"
+        lines.append(f"{r.id:<{width}}  {severity:<7}  {r.profile:<10}  {r.summary}{note}")
         lines.append(f"{'':<{width}}  {r.reference}")
     return lines

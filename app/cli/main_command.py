@@ -11,14 +11,16 @@ from app import __version__
 from app.cli.build import build_backend, build_reporter
 from app.cli.errors import CommandError, fatal_problems
 from app.cli.execute import ValidatePlan, execute
+from app.cli.features_commands import features
 from app.cli.inspect_commands import capabilities, classify_mounts, normalize, rules
 from app.cli.kube_command import kube
-from app.cli.options import profile_option, server_options
+from app.cli.options import features_option, policy_option, profile_option, server_options
 from app.cli.output import report_output
 from app.cli.progress import choose
 from app.cli.reporters import REPORTER_BY_NAME
-from app.cli.serving import serve_settings, tls_options, tls_server_options
+from app.cli.serving import check_profile_files, serve_settings, tls_options, tls_server_options
 from app.cli.sources import discover, empty_directories, nothing_found
+from app.core.policy_file import Policy
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,6 +91,8 @@ def specgate() -> None:
     default=None,
     help="Progress on stderr: a bar on a terminal, else a line every few seconds (default: on).",
 )
+@features_option
+@policy_option
 @server_options
 def validate(
     paths: tuple[str, ...],
@@ -106,6 +110,7 @@ def validate(
     junit_cases: str,
     color: bool | None,
     show_progress: bool | None,
+    policy: Policy | None,
     server: str | None,
     timeout: float,
     token: str | None,
@@ -150,6 +155,7 @@ def validate(
                 backend=backend,
                 reporter=reporter,
                 show_progress=choose(len(sources), enabled=show_progress),
+                policy=policy,
             )
             with fatal_problems():
                 code = execute(plan, sys.stderr)
@@ -207,6 +213,21 @@ def validate(
     default=None,
     help="Address gRPC listens on (env SPECGATE_GRPC_HOST; default: --host).",
 )
+@click.option(
+    "--features-dir",
+    envvar="SPECGATE_FEATURES_DIR",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Directory of runtime features documents, each served as profile features:<file stem> "
+    "(env SPECGATE_FEATURES_DIR).",
+)
+@click.option(
+    "--policy",
+    envvar="SPECGATE_POLICY",
+    metavar="FILE",
+    default=None,
+    help="Policy file applied to every report (env SPECGATE_POLICY).",
+)
 def serve(
     host: str,
     port: int,
@@ -218,6 +239,8 @@ def serve(
     tls_client_ca: str | None,
     grpc_port: int | None,
     grpc_host: str | None,
+    features_dir: str | None,
+    policy: str | None,
 ) -> None:
     """Serve the HTTP API (uvicorn app.main:app); HTTPS with --tls-cert and --tls-key; gRPC with --grpc-port.
 
@@ -235,7 +258,10 @@ def serve(
         grpc_host=grpc_host,
         workers=workers,
         log_level=log_level and log_level.lower(),
+        features_dir=features_dir,
+        policy=policy,
     )
+    check_profile_files(settings)
     run(
         host=host,
         port=port,
@@ -246,5 +272,5 @@ def serve(
     )
 
 
-for command in (normalize, capabilities, classify_mounts, rules, kube):
+for command in (normalize, capabilities, classify_mounts, rules, kube, features):
     specgate.add_command(command)

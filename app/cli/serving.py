@@ -64,6 +64,21 @@ def serve_settings(**given: object) -> Settings:
     return settings
 
 
+def check_profile_files(settings: Settings) -> None:
+    """Read the features documents and the policy file once before uvicorn starts, so that a bad file ends `serve`
+    with one line naming it (and the pointer or the closest rule id) instead of a traceback in every worker."""
+    from app.core import PolicyError, read_policy_file
+    from app.core.features import FeaturesError, read_features_dir, register_features
+
+    try:
+        if settings.features_dir:
+            register_features(read_features_dir(settings.features_dir))
+        if settings.policy:
+            read_policy_file(settings.policy)
+    except (FeaturesError, PolicyError) as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def tls_server_options(settings: Settings) -> dict[str, Any]:
     """uvicorn.Config keyword arguments that serve HTTPS as `settings` say; empty for plain HTTP.
 

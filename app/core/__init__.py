@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from app.core.engine import capabilities, capability_table, classify_mounts, judge, normalize, rules, validate
+from app.core.engine import (
+    capabilities,
+    capability_table,
+    classify_mounts,
+    judge,
+    normalize,
+    profiles,
+    rules,
+    validate,
+)
 from app.core.errors import (
     BadArgument,
     CapabilityError,
@@ -13,6 +22,7 @@ from app.core.errors import (
     UnknownProfile,
 )
 from app.core.loader import Document, load
+from app.core.policy_file import Policy, PolicyError, parse_policy, read_policy_file
 from app.core.profiles import get_profile, profile_names
 
 __all__ = [
@@ -28,7 +38,12 @@ __all__ = [
     "judge",
     "load",
     "normalize",
+    "parse_policy",
+    "Policy",
+    "PolicyError",
     "profile_names",
+    "profiles",
+    "read_policy_file",
     "rules",
     "SpecgateError",
     "UnknownPlatform",

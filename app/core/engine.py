@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from typing import Any
 
 from app.core.errors import BadArgument, InvalidSpec, UnknownPlatform
 from app.core.loader import Document, load
 from app.core.normalize import go_clean
+from app.core.policy_file import Policy, apply, effective_rules
 from app.core.profiles import get_profile, profile_names
 from app.core.profiles.base import CheckOptions, Lifecycle, Profile
 from app.core.rules import construct
@@ -15,8 +17,12 @@ from app.models import (
     CapabilitiesResult,
     CapabilityTable,
     Finding,
+    MergedReport,
     MountsResult,
     NormalizeResult,
+    ProfiledFinding,
+    ProfileInfo,
+    ProfilesList,
     RuleInfo,
     RulesList,
     SandboxInfo,
@@ -82,6 +88,7 @@ def judge(doc: Document, prof: Profile, options: CheckOptions) -> ValidationRepo
             "findings": findings,
             "summary": summary,
             "sandbox": sandbox,
+            "policy": None,
         },
     )
 
@@ -89,21 +96,26 @@ def judge(doc: Document, prof: Profile, options: CheckOptions) -> ValidationRepo
 def validate(
     raw: bytes | str,
     *,
-    profile: str = "runsc",
+    profile: str | Sequence[str] = "runsc",
     platform: str = "linux",
     lifecycle: Lifecycle = "create",
     bundle: str | None = None,
     file_name: str | None = None,
+    policy: Policy | None = None,
+    namespace: str | None = None,
 ) -> ValidationReport:
     """Judge a config.json as the profile's runtime (or the spec) would.
 
     Args:
         raw: the document's bytes (or text): duplicate members and encoding errors can only be seen there.
-        profile: `runsc`, `runsc-2018` or `oci`.
+        profile: `runsc`, `runsc-2018`, `oci`, a `features:` profile, or several of them: the document is then
+            judged by each, and the merged report (a `MergedReport`) is valid only if no profile finds an error.
         platform: target platform (the document does not say which it targets).
         lifecycle: `start` when the container is to be started, which makes `process` required.
         bundle: bundle directory for bundle-mode checks (root.path on disk); never set by the HTTP server.
         file_name: the name the document was read from, for bundle-mode checks.
+        policy: a policy file to shape the findings of the profile it names.
+        namespace: the Kubernetes namespace the document is for, for policy overrides scoped to namespaces.
 
     Returns:
         The report, with every finding at once. An invalid spec is a report with `valid` false.
@@ -112,9 +124,43 @@ def validate(
         DocumentError: the input is not a JSON object.
         UnknownProfile, UnknownPlatform, BadArgument: the arguments are unusable.
     """
-    prof = get_profile(profile)
-    options = _options(prof, platform, lifecycle, bundle, file_name)
-    return judge(load(raw), prof, options)
+    names = [profile] if isinstance(profile, str) else list(dict.fromkeys(profile))
+    if not names:
+        raise BadArgument("profile", "give at least one profile")
+    judged = [(prof, _options(prof, platform, lifecycle, bundle, file_name)) for prof in map(get_profile, names)]
+    doc = load(raw)
+    if len(judged) == 1:
+        report = judge(doc, *judged[0])
+    else:
+        report = merge([judge(doc, prof, options) for prof, options in judged])
+    return apply(report, policy, namespace=namespace) if policy is not None else report
+
+
+def merge(reports: list[ValidationReport]) -> MergedReport:
+    """One report of several profiles on the same document: every finding with its profile, valid iff all are."""
+    findings = [
+        construct(
+            ProfiledFinding,
+            {"rule": f.rule, "severity": f.severity, "path": f.path, "message": f.message, "profile": r.profile},
+        )
+        for r in reports
+        for f in r.findings
+    ]
+    summary = summarize(list(findings))
+    names = [r.profile for r in reports]
+    return construct(
+        MergedReport,
+        {
+            "valid": all(r.valid for r in reports),
+            "profile": ",".join(names),
+            "platform": reports[0].platform,
+            "findings": findings,
+            "summary": summary,
+            "sandbox": reports[0].sandbox,
+            "policy": None,
+            "profiles": names,
+        },
+    )
 
 
 def _absolute_bundle(bundle: str) -> str:
@@ -123,7 +169,9 @@ def _absolute_bundle(bundle: str) -> str:
     return go_clean(bundle)
 
 
-def normalize(raw: bytes | str, *, profile: str = "runsc", bundle: str) -> NormalizeResult:
+def normalize(
+    raw: bytes | str, *, profile: str = "runsc", bundle: str, policy: Policy | None = None
+) -> NormalizeResult:
     """The spec as the runtime holds it after ReadSpec: relative paths joined onto `bundle`.
 
     Raises:
@@ -133,6 +181,8 @@ def normalize(raw: bytes | str, *, profile: str = "runsc", bundle: str) -> Norma
     bundle = _absolute_bundle(bundle)
     doc = load(raw)
     report = judge(doc, prof, CheckOptions())
+    if policy is not None:
+        report = apply(report, policy)
     if not report.valid:
         raise InvalidSpec(report)
     spec, patch = prof.normalize(doc.data, bundle)
@@ -164,7 +214,25 @@ ALL_PROFILES = "*"
 """The profile name that asks for the rules of every profile (`GET /rules?profile=*`)."""
 
 
-def rules(profile: str | None = None) -> RulesList:
-    """The rule catalog of one profile, or of all of them (None or "*")."""
+def rules(profile: str | None = None, *, policy: Policy | None = None) -> RulesList:
+    """The rule catalog of one profile, or of all of them (None or "*"), as the policy file (if any) leaves it."""
     names = [get_profile(profile).name] if profile not in (None, ALL_PROFILES) else profile_names()
-    return RulesList.model_construct(rules=[info for name in names for info in get_profile(name).catalog.info()])
+    listed = [info for name in names for info in get_profile(name).catalog.info()]
+    return RulesList.model_construct(rules=effective_rules(listed, policy))
+
+
+def profiles() -> ProfilesList:
+    """Every profile: its name, where its rules come from, its platforms and how many rules it has."""
+    return ProfilesList(
+        profiles=[
+            ProfileInfo(
+                name=prof.name,
+                title=prof.title,
+                description=prof.description,
+                source=prof.source,
+                platforms=list(prof.platforms),
+                rules=len(prof.catalog),
+            )
+            for prof in map(get_profile, profile_names())
+        ]
+    )

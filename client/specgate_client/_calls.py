@@ -8,10 +8,11 @@ import os
 import random
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import IO, Any, Generic, TypeVar, Union
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -21,10 +22,13 @@ from specgate_client._models import (
     CapabilitiesResult,
     CapabilityTable,
     Health,
+    MergedReport,
     MountsResult,
     NormalizeResult,
     Problem,
+    ProfilesList,
     RulesList,
+    RuntimeFeatures,
     ValidationReport,
 )
 from specgate_client._version import __version__
@@ -55,7 +59,7 @@ class Call(Generic[Model]):
     method: str
     path: str
     model: type[Model]
-    params: dict[str, str]
+    params: dict[str, str | list[str]]
     content: bytes | None = None
     accept_statuses: frozenset[int] = frozenset()
     """Non-2xx statuses whose body is still an answer of type `model` (503 from /readyz)."""
@@ -125,11 +129,16 @@ def headers(extra: Mapping[str, str] | None, token: str | None) -> dict[str, str
     return result
 
 
-def validate(doc: Document, profile: str, platform: str, lifecycle: str | None) -> Call[ValidationReport]:
-    params = {"profile": profile, "platform": platform}
+def validate(
+    doc: Document, profile: str | Sequence[str], platform: str, lifecycle: str | None
+) -> Call[ValidationReport]:
+    names = [profile] if isinstance(profile, str) else list(profile)
+    params: dict[str, str | list[str]] = {"profile": names, "platform": platform}
     if lifecycle is not None:
         params["lifecycle"] = lifecycle
-    return Call("POST", "/validate", ValidationReport, params, body(doc))
+    # Several profiles answer with one merged report whose findings name their profile.
+    model: type[ValidationReport] = MergedReport if len(set(names)) > 1 else ValidationReport
+    return Call("POST", "/validate", model, params, body(doc))
 
 
 def normalize(doc: Document, profile: str, bundle: str) -> Call[NormalizeResult]:
@@ -150,6 +159,14 @@ def classify_mounts(doc: Document, profile: str) -> Call[MountsResult]:
 
 def rules(profile: str | None) -> Call[RulesList]:
     return Call("GET", "/rules", RulesList, {"profile": "*" if profile is None else profile})
+
+
+def profiles() -> Call[ProfilesList]:
+    return Call("GET", "/profiles", ProfilesList, {})
+
+
+def features(profile: str) -> Call[RuntimeFeatures]:
+    return Call("GET", f"/profiles/{quote(profile, safe=':')}/features", RuntimeFeatures, {})
 
 
 def health() -> Call[Health]:

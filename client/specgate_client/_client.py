@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 
 import httpx
@@ -18,7 +18,9 @@ from specgate_client._models import (
     Health,
     MountsResult,
     NormalizeResult,
+    ProfilesList,
     RulesList,
+    RuntimeFeatures,
     ValidationReport,
 )
 
@@ -130,9 +132,18 @@ class Client(_BaseClient):
             time.sleep(step)
 
     def validate(
-        self, doc: Document, *, profile: str = "runsc", platform: str = "linux", lifecycle: str | None = None
+        self,
+        doc: Document,
+        *,
+        profile: str | Sequence[str] = "runsc",
+        platform: str = "linux",
+        lifecycle: str | None = None,
     ) -> ValidationReport:
-        """Judge a config.json; an invalid spec is a report with `valid` false, not an exception."""
+        """Judge a config.json; an invalid spec is a report with `valid` false, not an exception.
+
+        With several profiles (`profile=["oci", "features:runc-1.1"]`) the answer is one `MergedReport`: every
+        finding names its profile, and it is valid only if no profile finds an error.
+        """
         return self._run(_calls.validate(doc, profile, platform, lifecycle))
 
     def normalize(self, doc: Document, *, bundle: str, profile: str = "runsc") -> NormalizeResult:
@@ -154,6 +165,14 @@ class Client(_BaseClient):
     def rules(self, *, profile: str | None = "runsc") -> RulesList:
         """The rule catalog of one profile (`runsc` by default, as everywhere), or of all of them with `"*"`."""
         return self._run(_calls.rules(profile))
+
+    def profiles(self) -> ProfilesList:
+        """Every profile the service judges with, where its rules come from and how many it has."""
+        return self._run(_calls.profiles())
+
+    def features(self, profile: str) -> RuntimeFeatures:
+        """A runtime features document describing what a profile accepts (features.md)."""
+        return self._run(_calls.features(profile))
 
     def health(self) -> Health:
         """Liveness: raises TransportError or APIError when the service is not alive."""
@@ -210,9 +229,18 @@ class AsyncClient(_BaseClient):
             await asyncio.sleep(step)
 
     async def validate(
-        self, doc: Document, *, profile: str = "runsc", platform: str = "linux", lifecycle: str | None = None
+        self,
+        doc: Document,
+        *,
+        profile: str | Sequence[str] = "runsc",
+        platform: str = "linux",
+        lifecycle: str | None = None,
     ) -> ValidationReport:
-        """Judge a config.json; an invalid spec is a report with `valid` false, not an exception."""
+        """Judge a config.json; an invalid spec is a report with `valid` false, not an exception.
+
+        With several profiles (`profile=["oci", "features:runc-1.1"]`) the answer is one `MergedReport`: every
+        finding names its profile, and it is valid only if no profile finds an error.
+        """
         return await self._run(_calls.validate(doc, profile, platform, lifecycle))
 
     async def normalize(self, doc: Document, *, bundle: str, profile: str = "runsc") -> NormalizeResult:
@@ -234,6 +262,14 @@ class AsyncClient(_BaseClient):
     async def rules(self, *, profile: str | None = "runsc") -> RulesList:
         """The rule catalog of one profile (`runsc` by default, as everywhere), or of all of them with `"*"`."""
         return await self._run(_calls.rules(profile))
+
+    async def profiles(self) -> ProfilesList:
+        """Every profile the service judges with, where its rules come from and how many it has."""
+        return await self._run(_calls.profiles())
+
+    async def features(self, profile: str) -> RuntimeFeatures:
+        """A runtime features document describing what a profile accepts (features.md)."""
+        return await self._run(_calls.features(profile))
 
     async def health(self) -> Health:
         """Liveness: raises TransportError or APIError when the service is not alive."""

@@ -64,6 +64,20 @@ class SandboxInfo(_Wire):
     sandbox_id: str | None = Field(default=None, description="The sandbox to join, from the annotations.")
 
 
+# One change a policy file made to a report.
+class PolicyChange(_Wire):
+    rule: str
+    path: str
+    was: Severity = Field(description="The severity the profile gave the finding.")
+    now: Literal["error", "warning", "info", "off"] = Field(description="What the policy made of it (off: dropped).")
+
+
+# Which policy shaped a report, and every finding it changed.
+class PolicyEffect(_Wire):
+    source: str = Field(description="The policy file (its name as the service or CLI was given it).")
+    changed: list[PolicyChange]
+
+
 # The verdict on one document.
 class ValidationReport(_Wire):
     valid: bool = Field(description="True iff there is no finding of severity error.")
@@ -72,6 +86,20 @@ class ValidationReport(_Wire):
     findings: list[Finding]
     summary: Summary
     sandbox: SandboxInfo
+    policy: PolicyEffect | None = Field(
+        default=None, description="The policy file applied to the report and what it changed; null without one."
+    )
+
+
+# A finding of a report that merges several profiles: which profile found it.
+class ProfiledFinding(Finding):
+    profile: str = Field(description="The profile whose rule this is.", examples=["oci"])
+
+
+# The verdict of several profiles on one document (`?profile=A&profile=B`): valid only if no profile finds an error.
+class MergedReport(ValidationReport):
+    profiles: list[str] = Field(description="The profiles that judged the document, in the order they were asked.")
+    findings: list[ProfiledFinding]  # type: ignore[assignment]  # each finding also names its profile
 
 
 # One RFC 6902 operation.
@@ -148,11 +176,45 @@ class RuleInfo(_Wire):
     reference: str = Field(description="Where the rule comes from: a spec section URL or a runtime source file.")
     scope: RuleScope = "document"
     checked: bool = Field(default=True, description="False for rules that need the host and are listed for reference.")
+    enabled: bool = Field(default=True, description="False when the policy file in force turns the rule off.")
+    catalog_severity: Severity | None = Field(
+        default=None, description="The profile's own severity, when the policy file in force changes the rule."
+    )
+    policy: str | None = Field(default=None, description="What the policy file in force does to the rule, if anything.")
 
 
 # The rule catalog.
 class RulesList(_Wire):
     rules: list[RuleInfo]
+
+
+# One profile the service judges with.
+class ProfileInfo(_Wire):
+    name: str = Field(examples=["features:runc-1.1"])
+    title: str
+    description: str
+    source: str = Field(description="`built-in`, or the features document the profile was made from.")
+    platforms: list[str]
+    rules: int = Field(description="How many rules the profile has.")
+
+
+# Every profile the service judges with.
+class ProfilesList(_Wire):
+    profiles: list[ProfileInfo]
+
+
+# A runtime features document (runtime-spec features.md): what a runtime, or a profile, recognizes.
+class RuntimeFeatures(BaseModel):
+    # Members of newer runtime-spec releases (memoryPolicy, ...) are kept as they are.
+    model_config = ConfigDict(extra="allow")
+
+    ociVersionMin: str = Field(examples=["1.0.0"])
+    ociVersionMax: str = Field(examples=["1.2.1"])
+    hooks: list[str] | None = None
+    mountOptions: list[str] | None = None
+    linux: dict[str, Any] | None = Field(default=None, description="Namespaces, capabilities, cgroup, seccomp, ...")
+    annotations: dict[str, str] | None = None
+    potentiallyUnsafeConfigAnnotations: list[str] | None = None
 
 
 # One problem in a malformed request.

@@ -99,7 +99,7 @@ def test_unknown_profile_is_422_naming_the_known_ones(client: TestClient, method
     assert "'runc'" in problem["detail"]
     for name in ("runsc", "runsc-2018", "oci"):
         assert name in problem["detail"]
-    assert problem["profiles"] == ["runsc", "runsc-2018", "oci"]
+    assert problem["profiles"] == ["runsc", "runsc-2018", "oci", "features:runc-1.1"]
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_json_media_types_are_accepted(client: TestClient, content_type: str) ->
 @pytest.mark.parametrize(
     ("method", "route", "param"),
     [
-        pytest.param("POST", "/validate?profile=oci&profile=runsc", "profile", id="validate-profile"),
+        pytest.param("POST", "/normalize?bundle=/a&profile=oci&profile=runsc", "profile", id="normalize-profile"),
         pytest.param("POST", "/validate?platform=linux&platform=windows", "platform", id="validate-platform"),
         pytest.param("POST", "/normalize?bundle=/a&bundle=/b", "bundle", id="normalize-bundle"),
         pytest.param("GET", "/capabilities?profile=oci&profile=runsc", "profile", id="capabilities-profile"),

@@ -81,10 +81,16 @@ def test_body_operation_declares_body_and_errors(openapi: dict[str, Any], method
 
 
 def test_profile_parameter_lists_the_profiles(openapi: dict[str, Any]) -> None:
-    for path, method in (("/validate", "post"), ("/capabilities", "get"), ("/classify-mounts", "post")):
+    shipped = ["runsc", "runsc-2018", "oci", "features:runc-1.1"]
+    for path, method in (("/capabilities", "get"), ("/classify-mounts", "post")):
         params = {p["name"]: p for p in openapi["paths"][path][method]["parameters"]}
-        assert params["profile"]["schema"]["enum"] == ["runsc", "runsc-2018", "oci"]
+        assert params["profile"]["schema"]["enum"] == shipped
         assert params["profile"]["schema"]["default"] == "runsc"
+    # /validate takes several profiles at once (?profile=oci&profile=features:runc-1.1).
+    params = {p["name"]: p for p in openapi["paths"]["/validate"]["post"]["parameters"]}
+    assert params["profile"]["schema"]["type"] == "array"
+    assert params["profile"]["schema"]["items"]["enum"] == shipped
+    assert params["profile"]["schema"]["default"] == ["runsc"]
 
 
 def _examples(openapi: dict[str, Any]) -> list[tuple[str, str, str, Any]]:

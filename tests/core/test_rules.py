@@ -75,6 +75,7 @@ def test_construct_equals_model_construct_for_a_report() -> None:
         "findings": findings,
         "summary": construct(Summary, {"errors": 1, "warnings": 0, "infos": 0}),
         "sandbox": SandboxInfo(),
+        "policy": None,
     }
     fast = construct(ValidationReport, dict(values))
     slow = ValidationReport.model_construct(**values)

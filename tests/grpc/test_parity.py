@@ -127,6 +127,10 @@ def test_rules_and_capability_tables_parity(http: httpx.Client, stub: pb_grpc.Sp
             "reference": r.reference,
             "scope": pb.RuleScope.Name(r.scope).removeprefix("RULE_SCOPE_").lower(),
             "checked": r.checked,
+            # No policy file in force here: HTTP's effective-catalog members keep their defaults.
+            "enabled": True,
+            "catalog_severity": None,
+            "policy": None,
         }
         for r in rules
     ] == http.get("/rules?profile=*").json()["rules"]  # gRPC: an empty profile lists every profile

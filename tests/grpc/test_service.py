@@ -88,8 +88,8 @@ def test_unusable_arguments(stub: pb_grpc.SpecgateStub, request_: pb.ValidateReq
 
 def test_unknown_profile_lists_the_known_ones(stub: pb_grpc.SpecgateStub) -> None:
     failure = failure_of(stub.ListRules, pb.ListRulesRequest(profile="runc"), timeout=10)
-    assert failure.metadata["profiles"].split(",") == ["runsc", "runsc-2018", "oci"]
-    assert failure.message == "unknown profile 'runc'; known profiles: runsc, runsc-2018, oci"
+    assert failure.metadata["profiles"].split(",") == ["runsc", "runsc-2018", "oci", "features:runc-1.1"]
+    assert failure.message == "unknown profile 'runc'; known profiles: runsc, runsc-2018, oci, features:runc-1.1"
 
 
 def test_document_over_the_limit_is_resource_exhausted(stub: pb_grpc.SpecgateStub) -> None:
@@ -173,7 +173,7 @@ def test_classify_mounts(stub: pb_grpc.SpecgateStub) -> None:
 def test_list_rules(stub: pb_grpc.SpecgateStub) -> None:
     every = stub.ListRules(pb.ListRulesRequest(), timeout=10).rules
     runsc = stub.ListRules(pb.ListRulesRequest(profile="runsc"), timeout=10).rules
-    assert {r.profile for r in every} == {"runsc", "runsc-2018", "oci"}
+    assert {r.profile for r in every} == {"runsc", "runsc-2018", "oci", "features:runc-1.1"}
     assert {r.id for r in runsc} < {r.id for r in every}
     assert all(r.severity != pb.SEVERITY_UNSPECIFIED and r.scope != pb.RULE_SCOPE_UNSPECIFIED for r in every)
 

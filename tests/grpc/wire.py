@@ -40,6 +40,8 @@ def report(answer: pb.ValidateResponse) -> dict[str, Any]:
             "creates_sandbox": sandbox.creates_sandbox,
             "sandbox_id": sandbox.sandbox_id if sandbox.HasField("sandbox_id") else None,
         },
+        # The proto does not carry a policy file's effect yet; these servers run without one (HTTP says null).
+        "policy": None,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from app import core
-from app.api.deps import BundleQuery, ProfileQuery
+from app.api.deps import BundleQuery, ProfileQuery, policy_of
 from app.api.errors import problem_responses
 from app.api.examples import document_body
 from app.api.offload import judge
@@ -32,4 +32,6 @@ router = APIRouter(tags=["normalize"])
 )
 async def normalize(request: Request, bundle: BundleQuery, profile: ProfileQuery = "runsc") -> ModelResponse:
     """Normalize a config.json against its bundle directory."""
-    return ModelResponse(await judge(request, core.normalize, profile=profile, bundle=bundle))
+    return ModelResponse(
+        await judge(request, core.normalize, profile=profile, bundle=bundle, policy=policy_of(request))
+    )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from app import core, metrics
-from app.api.deps import LifecycleQuery, PlatformQuery, ProfileQuery
+from app.api.deps import LifecycleQuery, PlatformQuery, ProfilesQuery, policy_of
 from app.api.errors import problem_responses
 from app.api.examples import document_body
 from app.api.offload import judge
 from app.api.responses import ModelResponse
-from app.models import ValidationReport
+from app.models import MergedReport, ValidationReport
 
 router = APIRouter(tags=["validate"])
 
@@ -26,14 +26,14 @@ router = APIRouter(tags=["validate"])
         "`valid` (true iff there is no `error` finding). A body that is not JSON, not UTF-8 or not an object "
         "gets 400 with the line and column."
     ),
-    response_model=ValidationReport,
+    response_model=ValidationReport | MergedReport,
     response_description="The report: verdict, findings, counts by severity and sandbox placement.",
     responses=problem_responses(400, 413, 415, 422),
     openapi_extra=document_body("The config.json, sent as its raw bytes (`Content-Type: application/json`)."),
 )
 async def validate(
     request: Request,
-    profile: ProfileQuery = "runsc",
+    profile: ProfilesQuery = ["runsc"],  # noqa: B006  # FastAPI copies it; never mutated
     platform: PlatformQuery = "linux",
     lifecycle: LifecycleQuery = "create",
 ) -> ModelResponse:
@@ -43,6 +43,7 @@ async def validate(
         core.validate,
         profile=profile,
         platform=platform,
+        policy=policy_of(request),
         lifecycle=lifecycle,  # type: ignore[arg-type]  # the core refuses other values with BadArgument
     )
     metrics.observe_report(report)

@@ -34,6 +34,8 @@ class Profile(abc.ABC):
     description: ClassVar[str]
     platforms: ClassVar[tuple[str, ...]] = ("linux",)
     catalog: ClassVar[Catalog]
+    source: ClassVar[str] = "built-in"
+    """Where the rules come from: `built-in`, or the features document a profile was made from."""
 
     @abc.abstractmethod
     def check(self, doc: Document, options: CheckOptions) -> list[Finding]:

@@ -17,7 +17,7 @@ def test_healthz(client: TestClient) -> None:
 def test_readyz_after_warm_up(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "profiles": ["runsc", "runsc-2018", "oci"]}
+    assert response.json() == {"status": "ready", "profiles": ["runsc", "runsc-2018", "oci", "features:runc-1.1"]}
 
 
 def test_readyz_is_503_before_startup() -> None:
