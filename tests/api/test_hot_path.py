@@ -109,6 +109,8 @@ def test_every_query_parameter_given_twice_differently_is_422(app: FastAPI, clie
     routes = _query_routes(app)
     assert len(routes) >= 8
     for method, path, name in routes:
+        if path == "/admission":
+            continue  # the API server adds ?timeout= itself; the review in the body is what is judged
         query: list[tuple[str, Any]] = [(name, "/a"), (name, "/b")]
         if name != "bundle" and path == "/normalize":
             query.append(("bundle", "/run/b"))
