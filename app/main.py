@@ -120,7 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.grpc_server = None
     app.state.kube_gate = build_gate(settings)
     if settings.fast_path:
-        app.add_middleware(FastPathMiddleware, settings=settings)  # innermost: behind auth, drain and the rest
+        # innermost: behind auth, drain and the rest
+        app.add_middleware(FastPathMiddleware, settings=settings, policy=app.state.policy)
     app.add_middleware(MethodsMiddleware)
     # ops: refuse without a token (only when tokens are configured), then let early answers reach every client.
     verifier = TokenVerifier.from_settings(

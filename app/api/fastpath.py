@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import core
 from app.api.deps import check_media_type
 from app.config import Settings
+from app.core.policy_file import Policy
 
 PATH = "/validate"
 DEFAULTS = {"profile": "runsc", "platform": "linux", "lifecycle": "create"}
@@ -63,10 +64,12 @@ def _headers(scope: Scope) -> dict[bytes, bytes]:
 class FastPathMiddleware:
     """Answer the usual POST /validate directly; refer everything else to the app."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, policy: Policy | None = None) -> None:
         self.app = app
         self.limit = settings.max_body_bytes
         self.inline = settings.inline_bytes
+        self.policy = policy
+        """The service's policy file, applied as the route applies it (app.state.policy)."""
         self.validate: Callable[..., Any] = core.validate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -92,7 +95,12 @@ class FastPathMiddleware:
                 if size > self.limit:
                     raise _Refer  # 413 from the route, which reads the rest
             raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-            kwargs = {"profile": query["profile"], "platform": query["platform"], "lifecycle": query["lifecycle"]}
+            kwargs = {
+                "profile": query["profile"],
+                "platform": query["platform"],
+                "lifecycle": query["lifecycle"],
+                "policy": self.policy,
+            }
             if len(raw) <= self.inline:
                 report = self.validate(raw, **kwargs)
             else:
