@@ -48,8 +48,9 @@ def _query(raw: bytes) -> dict[str, str]:
         if name in seen:
             raise _Refer  # single_query_values decides (same value twice is fine, different values are 422)
         seen.add(name)
-        if name in values:
-            values[name] = value
+        if name not in values:
+            raise _Refer  # a name the route does not declare: a misspelling is a 422 there (query_names)
+        values[name] = value
     return values
 
 
