@@ -19,13 +19,22 @@ from app.core.pointer import escape, split
 
 __all__ = ["Locator", "locate"]
 
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^ \t\r\n{}\[\],:"]+', re.DOTALL)
-"""A string, a structural character or a scalar; the whitespace between tokens is skipped by finditer."""
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_TOKEN = re.compile(
+    rf"""[ \t\r\n]*,?[ \t\r\n]*(?:
+        (?P<name>{_STRING})[ \t\r\n]*:   # a member name with its colon
+      | (?P<open>[{{\[])
+      | (?P<close>[}}\]])
+      | (?P<scalar>{_STRING}|[^ \t\r\n{{}}\[\],:"]+)
+    )""",
+    re.VERBOSE | re.DOTALL,
+)
+"""One step of the scan: a member name and its ':', an opening or closing bracket, or a scalar, each with the
+whitespace and the ',' before it. Commas need no state: a value in an array is the next element, a value in
+an object belongs to the name just read."""
+_NAME, _OPEN, _CLOSE, _SCALAR = (_TOKEN.groupindex[g] for g in ("name", "open", "close", "scalar"))
 
 _NEWLINE = re.compile(r"\n")
-
-# What the scanner expects next.
-_VALUE, _FIRST, _NAME, _COLON, _AFTER = range(5)
 
 
 class _Malformed(Exception):
@@ -40,86 +49,60 @@ def _index(text: str, start: int) -> dict[str, int]:
     """
     offsets: dict[str, int] = {}
     order: list[str] = []  # pointers in the order found: the values under a member are one contiguous run
-    # Open containers, innermost last: [pointer, next array index or None for an object, {name: first in order}].
-    stack: list[list[object]] = []
-    frame: list[object] = []
+    # Enclosing containers: (pointer, next array index or -1 for an object, {member name: its first in order}).
+    stack: list[tuple[str, int, dict[str, int]]] = []
     members: dict[str, int] = {}
-    parent = pointer = ""
-    state = _VALUE
+    parent, index = "", -1
+    pointer: str | None = ""  # the name of the next value; None inside an object until a member name is read
     for token in _TOKEN.finditer(text, start):
-        at = token.start()
-        char = text[at]
-        if state == _VALUE or state == _FIRST:
-            if char == "]" and state == _FIRST:
-                pass  # an empty array: close it below
-            else:
-                offsets[pointer] = at
-                order.append(pointer)
-                if char == "{" or char == "[":
-                    parent = pointer
-                    members = {}
-                    frame = [pointer, None if char == "{" else 1, members]
-                    stack.append(frame)
-                    if char == "{":
-                        state = _NAME
-                    else:
-                        pointer = parent + "/0"
-                        state = _FIRST
-                    continue
-                if char in ",:}]":
-                    raise _Malformed(at)
-                state = _AFTER
-                continue
-        elif state == _NAME:
-            if char == '"':
-                name = token.group()[1:-1]
-                if "\\" in name:
-                    name = json.loads(token.group())
-                earlier = members.get(name)
-                if earlier is not None:
-                    # The loader keeps the last of repeated members: forget the values under the earlier one.
-                    # They are one contiguous run in `order`, starting with the member itself.
-                    below = parent + "/" + escape(name) + "/"
-                    offsets.pop(order[earlier], None)
-                    for stale in islice(order, earlier + 1, None):
-                        if not stale.startswith(below):
-                            break
-                        offsets.pop(stale, None)
-                members[name] = len(order)
-                pointer = parent + "/" + escape(name)
-                state = _COLON
-                continue
-            if char != "}" or members:
-                raise _Malformed(at)
-            # An empty object: close it below.
-        elif state == _COLON:
-            if char != ":":
-                raise _Malformed(at)
-            state = _VALUE
+        pos = token.end()
+        kind = token.lastindex
+        if kind == _NAME:
+            if index != -1 or pointer is not None:
+                raise _Malformed(pos)
+            name = token.group(_NAME)[1:-1]
+            if "\\" in name:
+                name = json.loads(token.group(_NAME))
+            pointer = parent + "/" + escape(name)
+            earlier = members.get(name)
+            if earlier is not None:
+                # The loader keeps the last of repeated members: forget the values under the earlier one,
+                # which are one contiguous run in `order` starting with the member itself.
+                offsets.pop(order[earlier], None)
+                below = pointer + "/"
+                for stale in islice(order, earlier + 1, None):
+                    if not stale.startswith(below):
+                        break
+                    offsets.pop(stale, None)
+            members[name] = len(order)
             continue
-        elif char == ",":
-            index = frame[1]
-            if index is None:
-                state = _NAME
-            else:
-                assert isinstance(index, int)
-                frame[1] = index + 1
-                pointer = f"{parent}/{index}"
-                state = _VALUE
+        if kind == _CLOSE:
+            if not stack or (index == -1 and pointer is not None):
+                raise _Malformed(pos)  # a bracket with nothing open, or a member name without its value
+            parent, index, members = stack.pop()
+            if not stack:
+                return offsets  # the top-level container is closed
+            pointer = None if index == -1 else ""
             continue
-        elif char != "}" and char != "]":
-            raise _Malformed(at)
-        # A container closes: the value after it belongs to the enclosing one.
-        stack.pop()
-        if not stack:
-            return offsets
-        frame = stack[-1]
-        parent = frame[0]  # type: ignore[assignment]
-        members = frame[2]  # type: ignore[assignment]
-        state = _AFTER
-    if stack or not offsets:
-        raise _Malformed(len(text))
-    return offsets
+        # A value: an opening bracket or a scalar.
+        if index != -1:
+            pointer = f"{parent}/{index}"
+            index += 1
+        elif pointer is None:
+            raise _Malformed(pos)
+        at = token.start(kind)  # type: ignore[arg-type]
+        offsets[pointer] = at
+        order.append(pointer)
+        if kind == _OPEN:
+            stack.append((parent, index, members))
+            parent, members = pointer, {}
+            index = 0 if text[at] == "[" else -1
+            pointer = None
+        elif not stack:
+            return offsets  # a scalar at the top level
+        else:
+            pointer = None if index == -1 else ""
+    raise _Malformed(len(text))  # the text ended inside a container (or held nothing)
 
 
 class Locator:

@@ -56,6 +56,12 @@ def test_locate(pointer: str, where: tuple[int, int]) -> None:
         pytest.param(b"{bad", "/a", id="not-json"),
         pytest.param(b"", "", id="empty"),
         pytest.param(b'{"a": 1}', "a", id="not-a-pointer"),
+        pytest.param(b"{", "/a", id="unclosed-object"),
+        pytest.param(b"[1, 2", "/0", id="unclosed-array"),
+        pytest.param(b"}", "", id="close-first"),
+        pytest.param(b'{"a":}', "/a", id="name-without-value"),
+        pytest.param(b'{1: 2}', "/1", id="number-as-name"),
+        pytest.param(b"\xff\xfe{}", "", id="not-utf-8"),
     ],
 )
 def test_unlocatable(raw: bytes, pointer: str) -> None:
