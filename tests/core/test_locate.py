@@ -60,7 +60,7 @@ def test_locate(pointer: str, where: tuple[int, int]) -> None:
         pytest.param(b"[1, 2", "/0", id="unclosed-array"),
         pytest.param(b"}", "", id="close-first"),
         pytest.param(b'{"a":}', "/a", id="name-without-value"),
-        pytest.param(b'{1: 2}', "/1", id="number-as-name"),
+        pytest.param(b"{1: 2}", "/1", id="number-as-name"),
         pytest.param(b"\xff\xfe{}", "", id="not-utf-8"),
     ],
 )
