@@ -111,6 +111,22 @@ def run_section(module: ModuleType, ctx: Context) -> dict[str, Any]:
     }
 
 
+def skipped(module: ModuleType, why: str) -> dict[str, Any]:
+    """A section that was not run, as results.json holds it."""
+    title = getattr(module, "TITLE", module.__name__)
+    name = module.__name__.rsplit(".", 1)[1]
+    return {
+        "title": title,
+        "order": getattr(module, "ORDER", 100),
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "seconds": 0.0,
+        "quick": False,
+        "metrics": {"skipped": why},
+        "targets": [asdict(Target(title, "runs", why, None))],
+        "markdown": f"Not measured in this run ({why}); `python -m bench --only {name}` measures it.",
+    }
+
+
 def render(document: dict[str, Any]) -> str:
     """docs/performance.md: the machine, every target with its value, then each section."""
     m = document["machine"]
@@ -158,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller loops: a smoke run, indicative numbers")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu", help="clock of in-process timings")
     parser.add_argument("--repeat", type=int, default=5, help="in-process timings: best of N (default 5)")
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=270.0,
+        help="start no section after this many seconds (default 270: the run stays within 5 minutes even on a "
+        "busy machine; a section not started is reported as not measured)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON results")
     parser.add_argument("--markdown", type=Path, default=PERFORMANCE, help="where to write docs/performance.md")
     args = parser.parse_args(argv)
@@ -182,8 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         machine=machine(),
     )
     for name, module in names.items():
-        if not args.only or name in args.only:
-            document["sections"][name] = run_section(module, ctx)
+        if args.only and name not in args.only:
+            continue
+        if time.monotonic() - t0 > args.max_seconds:
+            document["sections"][name] = skipped(module, f"not run: the run had used its {args.max_seconds:g} s")
+            continue
+        document["sections"][name] = run_section(module, ctx)
     document["sections"] = {k: v for k, v in document["sections"].items() if k in names}
     document["seconds"] = round(time.monotonic() - t0, 1)
     document["notes"] = ctx.notes

@@ -95,3 +95,14 @@ def test_the_echo_app_parses_the_body_and_answers_fixed_json() -> None:
 
     asyncio.run(echo_app.app({"type": "http", "method": "POST", "path": "/"}, receive, send))
     assert sent[0]["status"] == 200 and orjson.loads(sent[1]["body"]) == {"ok": True}
+
+
+def test_sections_past_the_time_budget_are_reported_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "discover", lambda: [_section("first", 10, _good), _section("late", 20, _broken)])
+    results, markdown = tmp_path / "results.json", tmp_path / "performance.md"
+    args = ["--max-seconds", "-1", "--results", str(results), "--markdown", str(markdown)]
+    assert runner.main(args) == 0
+    document = json.loads(results.read_text())
+    assert all("not run" in s["metrics"]["skipped"] for s in document["sections"].values())
+    assert [t["met"] for t in document["targets"]] == [None, None]
+    assert "not measured" in markdown.read_text()
