@@ -53,11 +53,6 @@ def _rooted(destination: str) -> str:
     return posixpath.normpath("/" + destination.lstrip("/"))
 
 
-def _is_bind(mount: dict[str, Any]) -> bool:
-    options = arr(mount.get("options"))
-    return "bind" in options or "rbind" in options
-
-
 def _mounts(ctx: Context, mounts: list[Any]) -> None:
     linuxish = ctx.platform in ("linux", "vm")
     table = (
@@ -67,6 +62,9 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
         if ctx.judged.at_least(1, 1)
         else None
     )
+    # Decided once per document rather than once per mount: the declared version and the platform.
+    since_1_2 = ctx.judged.at_least(1, 2)
+    windows = ctx.platform == "windows"
     dests: list[tuple[int, str]] = []
     for index, mount in enumerate(mounts):
         if not isinstance(mount, dict):
@@ -76,7 +74,7 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
         if isinstance(dest, str):
             if linuxish and not dest.startswith("/"):
                 # 1.2.0 relaxed "MUST be absolute" to SHOULD (a relative value is read relative to /, deprecated).
-                if ctx.judged.at_least(1, 2):
+                if since_1_2:
                     ctx.add(
                         "OCI-MNT-DEST-LINUX",
                         ptr(*where, "destination"),
@@ -98,14 +96,15 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                 )
             dests.append((index, dest))
         source = mount.get("source")
-        if ctx.platform == "windows" and isinstance(source, str) and _UNC.match(source):
+        if windows and isinstance(source, str) and _UNC.match(source):
             ctx.add(
                 "OCI-MNT-SRC-WIN",
                 ptr(*where, "source"),
                 f"source {source!r} is a UNC path, which Windows containers do not support: "
                 "use a local directory of the host",
             )
-        bind = _is_bind(mount)
+        raw_options = arr(mount.get("options"))
+        bind = "bind" in raw_options or "rbind" in raw_options
         if bind and not mount.get("source"):
             ctx.add("OCI-MNT-BIND-SRC", ptr(*where, "source"), "a bind mount needs a source: the path to bind")
         if linuxish and not bind and not mount.get("type"):
@@ -114,7 +113,6 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                 ptr(*where, "type"),
                 "no filesystem type: set type (e.g. tmpfs, proc) or add the bind option for a bind mount",
             )
-        raw_options = arr(mount.get("options"))
         options = [o for o in raw_options if isinstance(o, str)]
         # The option table came with v1.1.0 (idmap and ridmap with v1.2.0); before, options were free-form.
         if linuxish and table is not None and not table.issuperset(options):
@@ -126,7 +124,8 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                         f"{option!r} is not in the spec's option table; it is passed to mount(2) as "
                         "filesystem-specific data",
                     )
-        _idmap(ctx, mount, where, options)
+        if "uidMappings" in mount or "gidMappings" in mount or "idmap" in options or "ridmap" in options:
+            _idmap(ctx, mount, where, options, since_1_2)  # else it has nothing to say: the usual mount
     _order(ctx, dests)
     wanted = PLATFORM_FILESYSTEMS.get(ctx.platform)
     if wanted:
@@ -142,10 +141,10 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
             )
 
 
-def _idmap(ctx: Context, mount: dict[str, Any], where: tuple[str, int], options: list[str]) -> None:
+def _idmap(ctx: Context, mount: dict[str, Any], where: tuple[str, int], options: list[str], since_1_2: bool) -> None:
+    # The pair MUST, the idmap/ridmap options and their rules came with 1.2.0 (`since_1_2`); 1.1.0 had only the
+    # two fields. Called only for a mount with mappings or an idmap/ridmap option: for others it finds nothing.
     has_uid, has_gid = "uidMappings" in mount, "gidMappings" in mount
-    # The pair MUST, the idmap/ridmap options and their rules came with 1.2.0; 1.1.0 had only the two fields.
-    since_1_2 = ctx.judged.at_least(1, 2)
     if has_uid != has_gid:
         missing = "gidMappings" if has_uid else "uidMappings"
         ctx.add(

@@ -283,7 +283,7 @@ def check_validate(mounts: list[Mount], out: Findings) -> None:
                 f"Mount.Destination must be an absolute path: {quote(m.destination)}; write the path inside the "
                 "container starting with '/'",
             )
-        if m.gofer_mount:
+        if m.gofer_mount and not INVALID_GOFER_OPTIONS.isdisjoint(m.options):  # one C-level test, the usual case
             for i, opt in enumerate(m.options):
                 if opt in INVALID_GOFER_OPTIONS:
                     out.add(

@@ -25,7 +25,7 @@ from app.core.profiles.runsc import (
 from app.core.profiles.runsc.catalog import CATALOG
 from app.core.profiles.runsc.hints import pod_mount_hints, rootfs_hint
 from app.core.profiles.runsc.view import string_annotations as read_annotations
-from app.core.rules import Catalog, Findings
+from app.core.rules import Catalog, Findings, construct
 from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
 
 MODEL = "runsc"
@@ -87,10 +87,13 @@ class RunscProfile(Profile):
         kind: Literal["sandbox", "container"] | None = (
             "sandbox" if value == cri.TYPE_SANDBOX else "container" if value == cri.TYPE_CONTAINER else None
         )
-        return SandboxInfo.model_construct(
-            container_type=kind,
-            creates_sandbox=value != cri.TYPE_CONTAINER,
-            sandbox_id=notes_mod.sandbox_id(notes),
+        return construct(  # every field, in field order: model_construct without its per-field loop
+            SandboxInfo,
+            {
+                "container_type": kind,
+                "creates_sandbox": value != cri.TYPE_CONTAINER,
+                "sandbox_id": notes_mod.sandbox_id(notes),
+            },
         )
 
     def capability_table(self) -> CapabilityTable:
