@@ -87,6 +87,12 @@ class Findings:
         rule = self._rules[rule_id]  # KeyError here means a check names a rule the catalog lacks
         self.entries.append((rule_id, severity or rule.severity, path, message))
 
+    def severity_of(self, rule_id: str) -> Severity:
+        """The catalog severity of a rule (KeyError for a rule the catalog lacks), for checks that append
+        many findings of one rule to `entries` directly."""
+        severity: Severity = self._rules[rule_id].severity
+        return severity
+
     @property
     def items(self) -> list[Finding]:
         """The findings as wire models (a new list on each call)."""

@@ -10,6 +10,7 @@ from app.core.profiles.runsc.annotations import MOUNT_HINT_PREFIX
 from app.core.profiles.runsc.hints import RESTRICTIONS, MountHint, hint_for_source
 from app.core.profiles.runsc.view import arr, quote
 from app.core.rules import Findings
+from app.models import Severity
 
 SENTRY_TYPES = frozenset({"tmpfs", "proc", "sysfs", "devpts", "dev", "none", "cgroup", "cgroup2"})
 """getMountNameAndOptions: filesystem types the sentry creates itself."""
@@ -333,6 +334,8 @@ def _check_options(m: Mount, fs: str, out: Findings) -> None:
     # cgroup mounts; ParseMountOptions then warns about every remaining option it does not know.
     data_keys = _data_keys(fs)
     explained = ""  # built once per mount, only when an option needs it
+    entries = out.entries
+    unknown: Severity = "warning"  # the catalog's severity of RUNSC-MOUNT-OPT-UNKNOWN, read with the first one
     for i, opt in enumerate(m.options):
         if opt in SENTRY_OPTIONS:
             continue  # the common case, decided without building anything
@@ -350,14 +353,19 @@ def _check_options(m: Mount, fs: str, out: Findings) -> None:
             continue
         if not explained:
             explained = f" on {quote(m.destination)}{_EXPLAINED[data_keys]}"
+            unknown = out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
         # runsc warns about every such option, but an option Linux knows (nodev, relatime, rprivate, mode=0755
         # on a devpts mount...) is what every CRI runtime writes on every mount; only an option no layer
         # knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
-        out.add(
-            "RUNSC-MOUNT-OPT-UNKNOWN",
-            f"/mounts/{m.index}/options/{i}",
-            f"ignoring unknown mount option {quote(opt)}{explained}",
-            severity="info" if name in LINUX_MOUNT_OPTIONS else None,
+        # Appended directly (what out.add does): a CRI spec has one or two of these on most mounts.
+        quoted = f'"{opt}"' if opt.isprintable() and '"' not in opt and "\\" not in opt else quote(opt)
+        entries.append(
+            (
+                "RUNSC-MOUNT-OPT-UNKNOWN",
+                "info" if name in LINUX_MOUNT_OPTIONS else unknown,
+                f"/mounts/{m.index}/options/{i}",
+                f"ignoring unknown mount option {quoted}{explained}",
+            )
         )
 
 

@@ -114,3 +114,24 @@ def test_bench_k8s_classification() -> None:
     assert categories["/etc/hosts"] == "gofer"
     assert categories["/proc"] == "sentry"
     assert all(m.gofer == (m.category == "gofer") for m in mounts)
+
+
+@pytest.mark.parametrize(
+    ("option", "quoted", "severity"),
+    [
+        pytest.param("nodev", '"nodev"', "info", id="linux-option"),
+        pytest.param("nosiud", '"nosiud"', "warning", id="typo"),
+        pytest.param('x"y', '"x\\"y"', "warning", id="quote"),
+        pytest.param("a\\b", '"a\\\\b"', "warning", id="backslash"),
+        pytest.param("tab\there", '"tab\\there"', "warning", id="control"),
+        pytest.param("ünï", '"ünï"', "warning", id="unicode"),
+    ],
+)
+def test_unknown_option_messages_quote_as_go(option: str, quoted: str, severity: str) -> None:
+    from app.core.engine import validate
+
+    data = spec()
+    data["mounts"] = [{"destination": "/t", "type": "tmpfs", "source": "t", "options": ["ro", option, "nosuid"]}]
+    findings = [f for f in validate(json.dumps(data), profile="runsc").findings if f.rule == "RUNSC-MOUNT-OPT-UNKNOWN"]
+    assert [(f.path, f.severity) for f in findings] == [("/mounts/0/options/1", severity)]
+    assert findings[0].message.startswith(f'ignoring unknown mount option {quoted} on "/t": the sentry applies only ')
