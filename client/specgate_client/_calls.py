@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from specgate_client._exceptions import APIError, SpecgateError, TransportError
 from specgate_client._models import (
+    AdmissionReviewResponse,
     CapabilitiesResult,
     CapabilityTable,
     Health,
@@ -29,6 +30,7 @@ from specgate_client._models import (
     ProfilesList,
     RulesList,
     RuntimeFeatures,
+    TranslationResult,
     ValidationReport,
 )
 from specgate_client._version import __version__
@@ -167,6 +169,19 @@ def profiles() -> Call[ProfilesList]:
 
 def features(profile: str) -> Call[RuntimeFeatures]:
     return Call("GET", f"/profiles/{quote(profile, safe=':')}/features", RuntimeFeatures, {})
+
+
+def translate(obj: Document, cri: str | None, cri_selinux: bool | None) -> Call[TranslationResult]:
+    params: dict[str, str | list[str]] = {}
+    if cri is not None:
+        params["cri"] = cri
+    if cri_selinux is not None:
+        params["cri_selinux"] = "true" if cri_selinux else "false"
+    return Call("POST", "/translate", TranslationResult, params, body(obj))
+
+
+def admission(review: Document) -> Call[AdmissionReviewResponse]:
+    return Call("POST", "/admission", AdmissionReviewResponse, {}, body(review))
 
 
 def health() -> Call[Health]:

@@ -13,6 +13,7 @@ import httpx
 from specgate_client import _calls
 from specgate_client._calls import DEFAULT_TIMEOUT, Call, Document, Model
 from specgate_client._models import (
+    AdmissionReviewResponse,
     CapabilitiesResult,
     CapabilityTable,
     Health,
@@ -21,6 +22,7 @@ from specgate_client._models import (
     ProfilesList,
     RulesList,
     RuntimeFeatures,
+    TranslationResult,
     ValidationReport,
 )
 
@@ -174,6 +176,14 @@ class Client(_BaseClient):
         """A runtime features document describing what a profile accepts (features.md)."""
         return self._run(_calls.features(profile))
 
+    def translate(self, obj: Document, *, cri: str | None = None, cri_selinux: bool | None = None) -> TranslationResult:
+        """The config.json of every container of a Pod or workload, as POST /admission judges them."""
+        return self._run(_calls.translate(obj, cri, cri_selinux))
+
+    def admission(self, review: Document) -> AdmissionReviewResponse:
+        """Send an AdmissionReview as the apiserver would; the verdict is in `response.allowed`."""
+        return self._run(_calls.admission(review))
+
     def health(self) -> Health:
         """Liveness: raises TransportError or APIError when the service is not alive."""
         return self._run(_calls.health())
@@ -270,6 +280,16 @@ class AsyncClient(_BaseClient):
     async def features(self, profile: str) -> RuntimeFeatures:
         """A runtime features document describing what a profile accepts (features.md)."""
         return await self._run(_calls.features(profile))
+
+    async def translate(
+        self, obj: Document, *, cri: str | None = None, cri_selinux: bool | None = None
+    ) -> TranslationResult:
+        """The config.json of every container of a Pod or workload, as POST /admission judges them."""
+        return await self._run(_calls.translate(obj, cri, cri_selinux))
+
+    async def admission(self, review: Document) -> AdmissionReviewResponse:
+        """Send an AdmissionReview as the apiserver would; the verdict is in `response.allowed`."""
+        return await self._run(_calls.admission(review))
 
     async def health(self) -> Health:
         """Liveness: raises TransportError or APIError when the service is not alive."""
