@@ -54,6 +54,8 @@ def test_a_policy_turns_a_warning_into_an_error_and_an_error_off(run: Run, tmp_p
     result = run("validate", K8S, "--policy", policy, "-f", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["policy"]["changed"][0]["rule"] == "RUNSC-APPARMOR"
+    text = run("validate", K8S, "--policy", policy).stdout
+    assert f"policy {policy}: RUNSC-APPARMOR at /process/apparmorProfile warning -> error" in text
 
     doc = orjson.loads(K8S.read_bytes())
     doc["process"]["selinuxLabel"] = "system_u:system_r:container_t:s0"
@@ -63,7 +65,8 @@ def test_a_policy_turns_a_warning_into_an_error_and_an_error_off(run: Run, tmp_p
     policy.write_text('profile = "runsc"\n[rules]\nRUNSC-SELINUX = "off"\n')
     result = run("validate", refused, "--policy", policy)
     assert result.exit_code == 0, result.output
-    assert "RUNSC-SELINUX" not in result.stdout
+    assert "  error    /process/selinuxLabel" not in result.stdout
+    assert "RUNSC-SELINUX at /process/selinuxLabel error -> off" in result.stdout  # said, never silent
 
 
 def test_a_policy_with_a_typo_is_refused_with_the_closest_rule(run: Run, tmp_path: Path) -> None:

@@ -79,6 +79,10 @@ class TextReporter(Reporter):
             if members:
                 message += f" (and {len(members) - 1} more like it)"
             lines.append(f"  {severity}  {pointer:<{width}}  {f.rule:<{rule_width}}  {message}")
+        if report.policy is not None and report.policy.changed:
+            # What the policy file did, so a verdict that differs from the profile's never comes unexplained.
+            changes = ", ".join(f"{c.rule} at {c.path or '/'} {c.was} -> {c.now}" for c in report.policy.changed)
+            lines.append(f"  policy {report.policy.source}: {changes}")
         self.out.write("\n".join(lines) + "\n")
 
     def finish(self, tally: Tally) -> None:
