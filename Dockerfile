@@ -14,13 +14,14 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY app ./app
 COPY client ./client
-# Wheels of specgate and of every dependency; then an offline install of exactly those wheels into a virtual
-# environment without pip: what a user gets from `pip install .`, package data included, no dev extras.
+# Wheels of specgate and of every dependency, at the versions constraints.txt pins (the ones tested; `make
+# constraints` rewrites it); then an offline install of exactly those wheels into a virtual environment without
+# pip: what a user gets from `pip install .`, package data included, no dev extras.
 RUN --mount=type=cache,target=/root/.cache/pip \
-    pip wheel --wheel-dir /wheels .
+    pip wheel --wheel-dir /wheels . --constraint constraints.txt
 RUN python -m venv --without-pip /opt/specgate \
     && pip --python /opt/specgate/bin/python install --no-index --find-links /wheels specgate \
     && /opt/specgate/bin/python -c "import app.main, specgate_client, uvloop, httptools"

@@ -73,3 +73,12 @@ def test_make_serve_installs_no_dev_extras_and_make_test_does() -> None:
     assert "-c constraints.txt -e .\n" in rules["$(SERVE_STAMP)"] and "[dev]" not in rules["$(SERVE_STAMP)"]
     assert re.search(r"^test: install$", makefile, re.MULTILINE)
     assert "'.[dev]'" in rules["$(STAMP)"]
+
+
+def test_the_image_builds_from_the_constraints_and_keeps_the_client() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^COPY [^\n]*\bconstraints\.txt\b", dockerfile, re.MULTILINE)
+    assert re.search(r"pip wheel [^\n]*--constraint constraints\.txt", dockerfile)
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert "!constraints.txt" in ignored and "!client/" in ignored
+    assert "client" not in ignored and "client/" not in ignored
