@@ -37,6 +37,7 @@ __all__ = [
     "multiprocess_dir",
     "observe_admission",
     "observe_findings",
+    "observe_grpc_call",
     "observe_report",
     "observe_request",
     "request_started",
@@ -86,6 +87,18 @@ ADMISSIONS = Counter(
     "specgate_admission_reviews",
     "AdmissionReviews answered, by outcome (allowed, denied, would-deny in audit mode) and profile.",
     ["outcome", "profile"],
+)
+# gRPC (app/grpc): calls of specgate.v1.Specgate; verdicts and findings go to the counters above.
+GRPC_CALLS = Counter(
+    "specgate_grpc_calls",
+    "gRPC calls of specgate.v1.Specgate answered, by method and status code (OK, INVALID_ARGUMENT, ...).",
+    ["method", "code"],
+)
+GRPC_LATENCY = Histogram(
+    "specgate_grpc_call_duration_seconds",
+    "Time from the start of a gRPC call's handling to its answer (a whole ValidateStream call), by method.",
+    ["method"],
+    buckets=LATENCY_BUCKETS,
 )
 BUILD_INFO = Gauge(
     "specgate_build_info",
@@ -138,6 +151,22 @@ def observe_request(token: object, route: str, method: str, status: int, profile
     latency = _latency_children.get((route, method))
     if latency is None:
         latency = _latency_children[(route, method)] = LATENCY.labels(route, method)
+    latency.observe(seconds)
+
+
+_grpc_children: dict[tuple[str, str], Counter] = {}
+_grpc_latency_children: dict[str, Histogram] = {}
+
+
+def observe_grpc_call(method: str, code: str, seconds: float) -> None:
+    """Count one answered gRPC call and its duration."""
+    child = _grpc_children.get((method, code))
+    if child is None:
+        child = _grpc_children[(method, code)] = GRPC_CALLS.labels(method, code)
+    child.inc()
+    latency = _grpc_latency_children.get(method)
+    if latency is None:
+        latency = _grpc_latency_children[method] = GRPC_LATENCY.labels(method)
     latency.observe(seconds)
 
 

@@ -6,6 +6,7 @@ so `specgate serve --grpc-port N` answers both protocols from one process and on
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from app import lifecycle
 from app.auth import TokenVerifier
 from app.config import Settings
 from app.grpc.auth import TokenInterceptor
@@ -154,12 +156,30 @@ class GrpcServer:
             await self.health.set(name, status)
 
 
+SHUTDOWN_POLL_SECONDS = 0.2
+
+
+async def _drain_on_sigterm(server: GrpcServer) -> None:
+    # app.lifecycle notes SIGTERM at once and lets HTTP serve out its grace period; health follows /readyz.
+    while not lifecycle.shutting_down():
+        await asyncio.sleep(SHUTDOWN_POLL_SECONDS)
+    await server.drain()
+    logger.info("gRPC health is NOT_SERVING: the process is shutting down")
+
+
 @asynccontextmanager
 async def serve_beside_http(settings: Settings, verifier: TokenVerifier | None = None) -> AsyncIterator[GrpcServer]:
-    """Run the gRPC server for the life of the HTTP application (its lifespan)."""
+    """Run the gRPC server for the life of the HTTP application (its lifespan).
+
+    On SIGTERM its health turns NOT_SERVING at once (as /readyz turns 503) while calls are still answered;
+    when the HTTP server has finished its grace period and its requests, calls in flight get
+    `shutdown_grace_seconds` more, within the process's overall shutdown timeout.
+    """
     server = GrpcServer(settings, verifier)
     await server.start()
+    watcher = asyncio.create_task(_drain_on_sigterm(server), name="specgate-grpc-drain")
     try:
         yield server
     finally:
+        watcher.cancel()
         await server.stop(settings.shutdown_grace_seconds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -12,8 +13,8 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 from google.rpc import status_pb2
 
-from app import core
-from app.core.errors import SpecgateError
+from app import core, metrics
+from app.core.errors import InvalidSpec, SpecgateError
 from app.core.profiles.base import Lifecycle
 from app.grpc import convert, errors
 from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
@@ -32,6 +33,15 @@ DEFAULT_PLATFORM = "linux"
 def _deadline_passed() -> errors.RpcError:
     message = "the deadline passed before the document was judged"
     return errors.RpcError(status_pb2.Status(code=grpc.StatusCode.DEADLINE_EXCEEDED.value[0], message=message))
+
+
+def _aborted_with(context: grpc.aio.ServicerContext[Any, Any]) -> str:
+    """The name of the status code the handler aborted the call with."""
+    try:
+        code = context.code()
+    except Exception:  # not every context keeps it
+        code = None
+    return code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
 
 
 def _lifecycle(value: int) -> Lifecycle:
@@ -68,6 +78,7 @@ def decoded(
     async def call(self: Service, request: Req, context: grpc.aio.ServicerContext[Req, Resp]) -> Resp:
         if isinstance(request, Undecodable):
             failure = request.failure
+            metrics.observe_grpc_call(method.__name__, failure.code.name, 0.0)
             await context.abort(failure.code, failure.status.message, failure.trailing_metadata)
         return await method(self, request, context)
 
@@ -117,6 +128,24 @@ class SpecgateService(pb_grpc.SpecgateServicer):
         context: grpc.aio.ServicerContext[pb.ValidateStreamRequest, pb.ValidateStreamResponse],
     ) -> AsyncIterator[pb.ValidateStreamResponse]:
         """Judge each document of the stream in order; one that cannot be judged gets its error, not the stream."""
+        started, code = time.perf_counter(), "OK"
+        try:
+            async for answer in self._stream(request_iterator, context):
+                yield answer
+        except asyncio.CancelledError:
+            code = "CANCELLED"
+            raise
+        except Exception:
+            code = _aborted_with(context)
+            raise
+        finally:
+            metrics.observe_grpc_call("ValidateStream", code, time.perf_counter() - started)
+
+    async def _stream(
+        self,
+        request_iterator: AsyncIterator[pb.ValidateStreamRequest],
+        context: grpc.aio.ServicerContext[pb.ValidateStreamRequest, pb.ValidateStreamResponse],
+    ) -> AsyncIterator[pb.ValidateStreamResponse]:
         index = 0
         async for item in request_iterator:
             if isinstance(item, Undecodable):
@@ -152,7 +181,12 @@ class SpecgateService(pb_grpc.SpecgateServicer):
         profile = request.profile or DEFAULT_PROFILE
 
         def work() -> pb.NormalizeResponse:
-            return convert.normalize_result(core.normalize(request.document, profile=profile, bundle=request.bundle))
+            try:
+                result = core.normalize(request.document, profile=profile, bundle=request.bundle)
+            except InvalidSpec as exc:
+                metrics.observe_report(exc.report)  # a refused Normalize is a verdict too, as over HTTP
+                raise
+            return convert.normalize_result(result)
 
         return await self._answer(context, "Normalize", len(request.document), self._sized(request.document, work))
 
@@ -227,6 +261,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
         def work() -> pb.ValidateResponse:
             lifecycle = _lifecycle(lifecycle_value)
             report = core.validate(raw, profile=profile, platform=platform, lifecycle=lifecycle)
+            metrics.observe_report(report)
             return convert.validation_report(report, into)
 
         return self._sized(raw, work)
@@ -261,9 +296,12 @@ class SpecgateService(pb_grpc.SpecgateServicer):
     async def _answer(
         self, context: grpc.aio.ServicerContext[Any, Any], operation: str, size: int, work: Callable[[], R]
     ) -> R:
-        """The answer of `work`, or the call aborted with the status its error maps to."""
+        """The answer of `work`, or the call aborted with the status its error maps to; counted either way."""
+        started = time.perf_counter()
         try:
-            return await self._judge(context, size, work)
+            answer = await self._judge(context, size, work)
+            metrics.observe_grpc_call(operation, "OK", time.perf_counter() - started)
+            return answer
         except errors.RpcError as exc:
             failure = exc
         except SpecgateError as exc:
@@ -271,5 +309,6 @@ class SpecgateService(pb_grpc.SpecgateServicer):
         except Exception:
             logger.exception("%s failed", operation)
             failure = errors.internal(operation)
+        metrics.observe_grpc_call(operation, failure.code.name, time.perf_counter() - started)
         await context.abort(failure.code, failure.status.message, failure.trailing_metadata)
         raise AssertionError("unreachable: abort raises")  # pragma: no cover
