@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app.api.auth import is_open
 from app.api.errors import PROBLEM_MEDIA_TYPE
 from app.api.examples import response_examples
 
@@ -34,23 +35,52 @@ def _real_examples(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+BEARER = "bearerAuth"
+
+
+def _bearer_security(document: dict[str, Any]) -> dict[str, Any]:
+    # Tokens are optional (off unless SPECGATE_API_TOKENS[_FILE] is set), so every guarded operation accepts either
+    # a bearer token or nothing ({}); Swagger UI then offers "Authorize" and sends the token once given.
+    schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes[BEARER] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Needed when the service is configured with tokens (SPECGATE_API_TOKENS or "
+        "SPECGATE_API_TOKENS_FILE); without one such a service answers 401.",
+    }
+    unauthorized = {
+        "description": "A token is configured and the request carries none, or one that is not accepted "
+        "(WWW-Authenticate: Bearer).",
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for path, operations in document.get("paths", {}).items():
+        if is_open(path):
+            continue
+        for operation in operations.values():
+            operation["security"] = [{BEARER: []}, {}]
+            operation.setdefault("responses", {}).setdefault("401", unauthorized)
+    return document
+
+
 def install_openapi(app: FastAPI) -> None:
     """Replace app.openapi with a cached builder that applies the fix above."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _real_examples(
-                _problem_only(
-                    get_openapi(
-                        title=app.title,
-                        version=app.version,
-                        openapi_version=app.openapi_version,
-                        summary=app.summary,
-                        description=app.description,
-                        routes=app.routes,
-                        tags=app.openapi_tags,
-                        license_info=app.license_info,
-                        separate_input_output_schemas=app.separate_input_output_schemas,
+            app.openapi_schema = _bearer_security(
+                _real_examples(
+                    _problem_only(
+                        get_openapi(
+                            title=app.title,
+                            version=app.version,
+                            openapi_version=app.openapi_version,
+                            summary=app.summary,
+                            description=app.description,
+                            routes=app.routes,
+                            tags=app.openapi_tags,
+                            license_info=app.license_info,
+                            separate_input_output_schemas=app.separate_input_output_schemas,
+                        )
                     )
                 )
             )

@@ -114,3 +114,19 @@ def test_cli_token_against_a_real_server(guarded_url: str, tmp_path: Path) -> No
     refused = runner.invoke(specgate, ["validate", "--server", guarded_url, "--token", "nope", str(document)])
     assert refused.exit_code == 2
     assert "401" in refused.output and "nope" not in refused.output
+
+
+def test_openapi_describes_the_optional_bearer_token(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            if path in ("/healthz", "/readyz", "/metrics"):
+                assert "security" not in operation and "401" not in operation["responses"]
+            else:
+                assert operation["security"] == [{"bearerAuth": []}, {}], path
+                assert "401" in operation["responses"], path
