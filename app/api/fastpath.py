@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import core
+from app import core, metrics
 from app.api.deps import check_media_type
 from app.config import Settings
 from app.core.policy_file import Policy
@@ -110,6 +110,7 @@ class FastPathMiddleware:
             # _Refer, or anything the core or a check raised: the route does it all again and answers.
             await self.app(scope, _replay(chunks, ended, receive), send)
             return
+        metrics.observe_report(report)  # verdict and findings, as the route records them
         body = report.__pydantic_serializer__.to_json(report, by_alias=True)
         await send(
             {

@@ -46,12 +46,20 @@ class _Routes:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.default_profile: dict[str, str] = {}
+        self.matched: dict[tuple[str, str], BaseRoute] = {}
+        """(path, method) -> route, for requests answered before routing (fast path, 401, HEAD): matched once.
+        Only a path that is a route's own is kept, so clients cannot grow it."""
 
     def route(self, scope: Scope) -> str:
         route = scope.get("route")
         if route is None:
-            # Answered before routing (401, HEAD through MethodsMiddleware): match as the router would.
-            route = self._match(scope)
+            # Answered before routing (fast path, 401, HEAD through MethodsMiddleware): match as the router would.
+            key = (scope["path"], scope["method"])
+            route = self.matched.get(key)
+            if route is None:
+                route = self._match(scope)
+                if route is not None and getattr(route, "path", None) == key[0]:  # not a Mount's any-subpath
+                    self.matched[key] = route
         if isinstance(route, APIRoute):
             if route.path not in self.default_profile:
                 self.default_profile[route.path] = _default_profile(route)

@@ -142,3 +142,22 @@ def test_two_workers_add_up(tmp_path: Path) -> None:
     access = [e for e in entries if e["logger"] == "specgate.access" and e["route"] == "/validate"]
     assert len(access) == sent
     assert {e["logger"] for e in entries} >= {"uvicorn.error", "specgate.access"}
+
+
+def test_the_fast_path_is_counted_like_the_route() -> None:
+    for fast in (True, False):
+        with TestClient(create_app(make_settings(fast_path=fast))) as c:
+            before = scrape(c.get("/metrics").text)
+            assert c.post("/validate?profile=runsc-2018", content=INVALID, headers=JSON).status_code == 200
+            after = scrape(c.get("/metrics").text)
+        labels = {"route": "/validate", "method": "POST", "status": "200", "profile": "runsc-2018"}
+        assert (
+            value(after, "specgate_http_requests_total", **labels)
+            - value(before, "specgate_http_requests_total", **labels)
+            == 1
+        )
+        verdict = {"profile": "runsc-2018", "verdict": "invalid"}
+        assert (
+            value(after, "specgate_verdicts_total", **verdict) - value(before, "specgate_verdicts_total", **verdict)
+            == 1
+        )
