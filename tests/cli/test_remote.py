@@ -119,3 +119,18 @@ def test_an_unreachable_service_is_refused_up_front_for_every_command(run: Run) 
         result = run(*args, "--server", "http://127.0.0.1:9", "--timeout", "1")
         assert result.exit_code == 2, args
         assert "Drop --server to judge in-process" in result.stderr
+
+
+def test_junit_shows_a_file_the_service_refused_as_an_error(run: Run, small_limit_url: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from tests.cli.test_reporters import _junit_schema
+
+    result = run("validate", "-f", "junit", "--server", small_limit_url, "--token", "s3cret", SHARED_BIG, VALID)
+    _junit_schema().validate(result.stdout)
+    root = ET.fromstring(result.stdout)
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    refused = suites["specgate [not judged]"]
+    (case,) = refused.iter("testcase")
+    assert case.get("name") == str(SHARED_BIG) and case.find("error") is not None
+    assert root.get("errors") == "1" and root.get("tests") == "2"

@@ -118,12 +118,28 @@ class JunitReporter(Reporter):
         return None
 
     def finish(self, tally: Tally) -> None:
+        self._not_judged(tally)
         suites = list(self._root)
         for attribute in ("tests", "failures", "errors"):
             self._root.set(attribute, str(sum(int(s.get(attribute, "0")) for s in suites)))
         ET.indent(self._root)
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.out.write(ET.tostring(self._root, encoding="unicode") + "\n")
+
+    def _not_judged(self, tally: Tally) -> None:
+        """Files that could not be read or that the service did not judge: an <error> each, so CI shows them."""
+        missing = [(name, "cannot be read") for name in tally.unreadable]
+        missing += [(name, "not judged by the service (see the log)") for name in tally.not_judged]
+        if not missing:
+            return
+        suite = ET.SubElement(self._root, "testsuite", name="specgate [not judged]")
+        for attribute in ("tests", "failures", "errors", "skipped"):
+            suite.set(attribute, "0")
+        for name, why in missing:
+            case = ET.SubElement(suite, "testcase", name=name, classname="specgate.not-judged")
+            ET.SubElement(case, "error", type="not-judged", message=f"{name}: {why}")
+            _bump(suite, "tests")
+            _bump(suite, "errors")
 
 
 def _bump(element: ET.Element, attribute: str) -> None:
