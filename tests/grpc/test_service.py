@@ -175,6 +175,7 @@ def test_list_rules(stub: pb_grpc.SpecgateStub) -> None:
     runsc = stub.ListRules(pb.ListRulesRequest(profile="runsc"), timeout=10).rules
     assert {r.profile for r in every} == {"runsc", "runsc-2018", "oci", "features:runc-1.1"}
     assert {r.id for r in runsc} < {r.id for r in every}
+    assert stub.ListRules(pb.ListRulesRequest(profile="*"), timeout=10).rules == every
     assert all(r.severity != pb.SEVERITY_UNSPECIFIED and r.scope != pb.RULE_SCOPE_UNSPECIFIED for r in every)
 
 

@@ -920,7 +920,7 @@ class ListRulesRequest(_message.Message):
 
     PROFILE_FIELD_NUMBER: _builtins.int
     profile: _builtins.str
-    """Only the rules of this profile; every profile's when empty."""
+    """Only the rules of this profile; every profile's when empty or "*"."""
     def __init__(
         self,
         *,

@@ -125,7 +125,7 @@ class SpecgateServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListRules(self, request, context):
-        """Lists the rule catalog of one profile, or of every profile (GET /rules).
+        """Lists the rule catalog of one profile, or of every profile (GET /rules?profile=*).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

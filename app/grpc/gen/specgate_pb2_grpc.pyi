@@ -84,7 +84,7 @@ class SpecgateStub:
     ClassifyMounts: _grpc.UnaryUnaryMultiCallable[_specgate_pb2.ClassifyMountsRequest, _specgate_pb2.ClassifyMountsResponse]
     """Says how the profile's runtime would serve each mount of a config.json (POST /classify-mounts)."""
     ListRules: _grpc.UnaryUnaryMultiCallable[_specgate_pb2.ListRulesRequest, _specgate_pb2.ListRulesResponse]
-    """Lists the rule catalog of one profile, or of every profile (GET /rules)."""
+    """Lists the rule catalog of one profile, or of every profile (GET /rules?profile=*)."""
 
 @_typing.type_check_only
 class SpecgateAsyncStub(SpecgateStub):
@@ -112,7 +112,7 @@ class SpecgateAsyncStub(SpecgateStub):
     ClassifyMounts: _aio.UnaryUnaryMultiCallable[_specgate_pb2.ClassifyMountsRequest, _specgate_pb2.ClassifyMountsResponse]  # type: ignore[assignment]
     """Says how the profile's runtime would serve each mount of a config.json (POST /classify-mounts)."""
     ListRules: _aio.UnaryUnaryMultiCallable[_specgate_pb2.ListRulesRequest, _specgate_pb2.ListRulesResponse]  # type: ignore[assignment]
-    """Lists the rule catalog of one profile, or of every profile (GET /rules)."""
+    """Lists the rule catalog of one profile, or of every profile (GET /rules?profile=*)."""
 
 class SpecgateServicer(metaclass=_abc_1.ABCMeta):
     """Specgate judges OCI runtime-spec documents. Every call is side-effect free: the server never reads or writes
@@ -179,6 +179,6 @@ class SpecgateServicer(metaclass=_abc_1.ABCMeta):
         request: _specgate_pb2.ListRulesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_specgate_pb2.ListRulesResponse, _abc.Awaitable[_specgate_pb2.ListRulesResponse]]:
-        """Lists the rule catalog of one profile, or of every profile (GET /rules)."""
+        """Lists the rule catalog of one profile, or of every profile (GET /rules?profile=*)."""
 
 def add_SpecgateServicer_to_server(servicer: SpecgateServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
