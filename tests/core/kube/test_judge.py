@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.core.errors import UnknownProfile, WorkloadError
-from app.core.kube import NodeModel, judge as judge_module, judge_object, translate
+from app.core.kube import NodeModel, judge as judge_module, judge_object, translate, verdict_of
 from app.models import ObjectVerdict, PodFinding
 from tests.core.kube.test_workloads import example_pod, wrap
 
@@ -141,3 +141,23 @@ def test_misshapen_pods_are_a_workload_error_at_the_field(mutate: Any, path: str
     with pytest.raises(WorkloadError) as info:
         judge_object(pod)
     assert info.value.path == path
+
+
+def test_on_an_selinux_labelling_cri_o_node_every_gvisor_container_is_refused() -> None:
+    # cri-to-oci.md section 3: with CRI-O's `selinux = true` (Fedora, RHEL, OpenShift) every container gets a label.
+    assert judge_object(example_pod(), node=NodeModel(cri="cri-o")).valid
+    verdict = judge_object(example_pod(), node=NodeModel(cri="cri-o", selinux=True))
+    assert {(f.container, f.rule) for f in errors(verdict)} == {("POD", "RUNSC-SELINUX"), ("builder", "RUNSC-SELINUX")}
+    assert verdict.cri == "cri-o"
+
+
+def test_the_selinux_note_is_only_a_warning_where_runsc_judges() -> None:
+    pod = example_pod()
+    pod["spec"]["securityContext"]["seLinuxOptions"] = {"level": "s0:c1,c2"}
+    runc = judge_object(pod, profile="oci")
+    assert [(f.rule, f.severity) for f in runc.all_findings() if f.rule.startswith("KUBE-")] == [
+        ("KUBE-SELINUX-DROPPED", "info")
+    ]
+    translation = translate(pod)
+    again = verdict_of(translation, profile="oci")
+    assert again.model_dump() == runc.model_dump()
