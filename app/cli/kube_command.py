@@ -221,6 +221,13 @@ def run(
 @click.option(
     "--pod-annotations", default=None, metavar="GLOBS", help="Pod annotations passed into specs (comma-separated)."
 )
+@click.option(
+    "--min-severity",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Leave out findings below this severity (default: warning for text, info for the machine formats). "
+    "The verdict and the counts are not changed.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Text format: list only objects with findings.")
 @click.option("--color/--no-color", default=None, help="Color the text format (default: only on a terminal).")
 def kube(
@@ -236,6 +243,7 @@ def kube(
     cri: str | None,
     cri_selinux: bool | None,
     pod_annotations: str | None,
+    min_severity: str | None,
     quiet: bool,
     color: bool | None,
 ) -> None:
@@ -285,6 +293,7 @@ def kube(
             color=color,
             quiet=quiet,
             bundle=False,
+            min_severity=min_severity or ("warning" if output_format == "text" else "info"),  # type: ignore[arg-type]
         )
         tally = run(sources, gate, reporter, fail_on, namespace, sys.stderr)  # type: ignore[arg-type]
         reporter.finish(tally)

@@ -36,6 +36,8 @@ def test_text_names_file_line_object_container_and_field(run: Run) -> None:
     assert 'container "capture"' in out and "RUNSC-CAPS-NAMES" in out
     assert "Service" not in out and "ConfigMap" not in out and "DaemonSet" not in out  # not Pods / not gVisor
     assert "2 objects judged, 1 admitted, 1 refused" in out and "1 not judged" in out
+    assert "  info " not in out and "infos not shown" in out  # as validate: text leaves infos out by default
+    assert "  info " in run("kube", "--no-color", "--min-severity", "info", SHOP).stdout
 
 
 def test_stdin_like_helm_template(run: Run) -> None:
