@@ -262,6 +262,9 @@ def serve(
         policy=policy,
     )
     check_profile_files(settings)
+    if settings.grpc_port == 0 and settings.workers > 1 and not reload:
+        # Each worker would listen on a port of its own, which no client could find.
+        raise click.UsageError("--grpc-port 0 (any free port) needs --workers 1; give a port number")
     run(
         host=host,
         port=port,

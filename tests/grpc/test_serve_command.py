@@ -71,7 +71,7 @@ def test_two_workers_serve_grpc_on_one_port_and_stop_on_sigterm() -> None:
         (["--host", "0.0.0.0", "--grpc-port", "50051"], {}, ("50051", "0.0.0.0")),
         # The image sets SPECGATE_HOST=0.0.0.0; SPECGATE_GRPC_PORT alone must not leave gRPC on loopback.
         ([], {"SPECGATE_HOST": "0.0.0.0", "SPECGATE_GRPC_PORT": "50051"}, ("50051", "0.0.0.0")),
-        (["--grpc-port", "0", "--grpc-host", "::1"], {}, ("0", "::1")),
+        (["--grpc-port", "0", "--grpc-host", "::1", "--workers", "1"], {}, ("0", "::1")),
         ([], {}, (None, None)),
     ],
 )
@@ -86,8 +86,15 @@ def test_serve_passes_the_grpc_address_to_every_worker(
         "run",
         lambda *a, **kw: seen.append((os.environ.get("SPECGATE_GRPC_PORT"), os.environ.get("SPECGATE_GRPC_HOST"))),
     )
-    names = ("SPECGATE_HOST", "SPECGATE_GRPC_PORT", "SPECGATE_GRPC_HOST")
-    isolated: dict[str, str | None] = {name: env.get(name) for name in names}  # restored by the runner afterwards
-    result = CliRunner().invoke(specgate, ["serve", *args], env=isolated, catch_exceptions=False)
+    # serve exports its settings as SPECGATE_* variables for the workers: keep them in a copy of the environment.
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items() if not k.startswith("SPECGATE_")} | env)
+    result = CliRunner().invoke(specgate, ["serve", *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert seen == [expected]
+
+
+def test_any_free_grpc_port_needs_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items() if not k.startswith("SPECGATE_")})
+    result = CliRunner().invoke(specgate, ["serve", "--grpc-port", "0", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "--grpc-port 0 (any free port) needs --workers 1" in result.output
