@@ -367,7 +367,7 @@ def with_claim_templates(obj: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(pod, dict) or not isinstance(pod.get("volumes", []), list):
         return obj
     volumes = list(pod.get("volumes") or [])
-    have = {v.get("name") for v in volumes if isinstance(v, dict)}
+    have = {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)}
     owner = _meta(obj).get("name") or "statefulset"
     for claim in claims:
         name = _meta(claim if isinstance(claim, dict) else None).get("name")
@@ -426,14 +426,22 @@ def _existing_as_warnings(
     return out
 
 
+def _items_of(spec: Any, key: str) -> Any:
+    return spec.get(key) if isinstance(spec, Mapping) else None
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def _added_ephemeral(
     findings: Sequence[PodFindingLike], obj: Mapping[str, Any], old: Mapping[str, Any] | None
 ) -> list[PodFindingLike]:
     # The Pod's other containers were admitted when it was created; this update only adds debug containers.
     before = {
         c.get("name")
-        for c in ((old or {}).get("spec") or {}).get("ephemeralContainers") or []
-        if isinstance(c, Mapping)
+        for c in _items(_items_of((old or {}).get("spec"), "ephemeralContainers"))
+        if isinstance(c.get("name"), str)
     }
     return [
         f

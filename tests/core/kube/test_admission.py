@@ -399,3 +399,22 @@ def test_warm_up_judges_with_every_profile_the_policy_uses() -> None:
     judge = Judge()
     Gate(Policy(runtime_classes={"gvisor": "runsc", "runc": "oci"}, default_profile="oci"), judge).warm_up({"x": 1})
     assert [profile for _, profile in judge.calls] == ["oci", "runsc"]
+
+
+def test_odd_names_in_claim_templates_and_ephemeral_containers_do_not_break_the_edge() -> None:
+    sts = {
+        "kind": "StatefulSet",
+        "metadata": {"name": "db"},
+        "spec": {
+            "volumeClaimTemplates": [{"metadata": {"name": ["data"]}}, "junk", {"metadata": {"name": "data"}}],
+            "template": {"spec": {"volumes": [{"name": ["x"]}, "junk"]}},
+        },
+    }
+    volumes = with_claim_templates(sts)["spec"]["template"]["spec"]["volumes"]
+    assert volumes[-1] == {"name": "data", "persistentVolumeClaim": {"claimName": "data-db-0"}}
+    pod = copy.deepcopy(EXAMPLE["request"]["object"])
+    old = copy.deepcopy(pod)
+    old["spec"]["ephemeralContainers"] = [{"name": ["weird"]}, "junk"]
+    new = F("RULE-NEW", container="dbg", container_kind="ephemeralContainer")
+    req = request(operation="UPDATE", subResource="ephemeralcontainers", object=pod, oldObject=old)
+    assert [f.rule for f in decide(req, policy=Policy(), judge=Judge(new)).findings] == ["RULE-NEW"]
