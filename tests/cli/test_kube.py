@@ -98,6 +98,7 @@ def test_directory_and_broken_yaml(run: Run) -> None:
     result = run("kube", "--no-color", KUBE)
     assert result.exit_code == 1
     assert f"{KUBE / 'broken.yaml'}:7 (document 1)" in result.stdout
+    assert f"{KUBE / 'malformed-pod.yaml'}:1 Pod x/broken [runsc]: invalid" in result.stdout
     assert "not YAML" in result.stdout and "SPECGATE-DOCUMENT" in result.stdout
 
 
@@ -121,3 +122,9 @@ def test_documents_that_are_not_objects(text: str, message: str) -> None:
     manifests, problems = read_manifests(text)
     assert not manifests and len(problems) == 1
     assert message.replace("not a list", "a list").replace("not a string", "a string") in problems[0].message
+
+
+def test_a_malformed_pod_is_refused_with_its_field(run: Run) -> None:
+    result = run("kube", "--no-color", KUBE / "malformed-pod.yaml")
+    assert result.exit_code == 1
+    assert "KUBE-POD-INVALID" in result.stdout and "/spec/containers/0/securityContext/runAsUser" in result.stdout

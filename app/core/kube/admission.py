@@ -27,6 +27,9 @@ from app.models import AdmissionRequest, AdmissionReviewRequest
 Decision = Literal["allow", "deny", "warn", "would-deny", "exempt", "not-judged", "error"]
 """What happened, as audit annotations and logs say it: `would-deny` is an audit-mode refusal that was admitted."""
 
+MALFORMED_RULE = "KUBE-POD-INVALID"
+"""A Pod (or Pod template) whose shape no apiserver would accept: refused as invalid (422), with where."""
+
 INTERNAL_RULE = "SPECGATE-INTERNAL"
 """The finding of a rule that failed: it always denies, whatever the action (fail closed)."""
 
@@ -325,12 +328,17 @@ def decide(request: AdmissionRequest, *, policy: Policy, judge: Judge) -> Verdic
 def _malformed(
     who: str, exc: WorkloadError, audit: dict[str, str] | None = None, profile: str | None = None
 ) -> Verdict:
+    finding = InternalFinding(
+        f"the Pod is malformed: {exc.detail}; the apiserver would refuse it", exc.path or "", rule=MALFORMED_RULE
+    )
     return Verdict(
         False,
         "error",
         code=422,
-        message=f"{who} cannot be judged: its Pod is malformed at {exc.path or '/'}: {exc.detail}",
-        audit_annotations={**(audit or {}), "decision": "error"},
+        message=f"{who} cannot be judged: its Pod is malformed at {exc.path or '/'}: {exc.detail} [{MALFORMED_RULE}]",
+        warnings=warning_lines([finding]),
+        audit_annotations={**(audit or {}), "decision": "error", "rules": MALFORMED_RULE},
+        findings=[finding],
         profile=profile,
         subject=who,
     )

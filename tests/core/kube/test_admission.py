@@ -317,6 +317,8 @@ def test_a_malformed_pod_is_refused_as_invalid() -> None:
     verdict = decide(request(), policy=Policy(), judge=Judge(fail=WorkloadError("/spec/containers", "not a list")))
     assert not verdict.allowed and verdict.code == 422 and verdict.decision == "error"
     assert "/spec/containers: not a list" in (verdict.message or "")
+    assert [(f.rule, f.pod_path) for f in verdict.findings] == [("KUBE-POD-INVALID", "/spec/containers")]
+    assert verdict.warnings and verdict.warnings[0].startswith("error: the Pod /spec/containers: KUBE-POD-INVALID")
     review = parse_review(json.dumps(EXAMPLE))
     assert answer(review, verdict)["response"]["status"]["reason"] == "Invalid"
 
