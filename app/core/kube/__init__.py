@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
+from app.core.kube.cri_config import ContainerKind, Note
 from app.core.kube.identity import PodIdentity, PodState
 from app.core.kube.judge import judge_object, verdict_of
-from app.core.kube.kubelet import ContainerKind, Note
 from app.core.kube.node import DeviceAllocation, ImageConfig, NodeModel
 from app.core.kube.rules import KUBE_RULE_IDS, KUBE_RULES
 from app.core.kube.translate import TranslatedContainer, Translation, translate

@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from app.core.kube.cri_config import CriContainer, CriMount, CriSandbox, Note, Profile
 from app.core.kube.identity import PodIdentity
-from app.core.kube.kubelet import CriContainer, CriMount, CriSandbox, Note, Profile
 from app.core.kube.node import CONTAINERD_CAPS, NodeModel
 from app.core.kube.oci import (
     DEFAULT_PATH,

@@ -20,8 +20,8 @@ from app.core.kube.containerd import (
     seccomp_profile,
     selinux_labels_for,
 )
+from app.core.kube.cri_config import MASKED_PATHS, CriContainer, CriMount, CriSandbox, Note
 from app.core.kube.identity import PodIdentity, derived_uid, hexid
-from app.core.kube.kubelet import MASKED_PATHS, CriContainer, CriMount, CriSandbox, Note
 from app.core.kube.node import NodeModel
 from app.core.kube.oci import (
     DEFAULT_PATH,

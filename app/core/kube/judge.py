@@ -13,8 +13,8 @@ import orjson
 
 from app.core.engine import INTERNAL_RULE, judge, summarize
 from app.core.errors import BadArgument, UnknownPlatform, WorkloadError
+from app.core.kube.cri_config import Note
 from app.core.kube.identity import PodState
-from app.core.kube.kubelet import Note
 from app.core.kube.node import NodeModel
 from app.core.kube.translate import TranslatedContainer, Translation, translate
 from app.core.kube.workloads import find_pod

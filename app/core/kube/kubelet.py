@@ -11,16 +11,20 @@ the field a user must change.
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from app.core.errors import WorkloadError
+from app.core.kube import volumes
+from app.core.kube.cri_config import (
+    ContainerKind,
+    CriContainer,
+    CriMount,
+    CriSandbox,
+    Profile,
+)
 from app.core.kube.identity import PodIdentity
 from app.core.kube.node import NodeModel
 from app.core.kube.resources import (
-    CriResources,
     QoS,
     cgroup_parent,
     container_resources,
@@ -34,144 +38,15 @@ from app.core.kube.resources import (
 from app.core.kube.workloads import PodSource
 from app.core.pointer import join
 
-ContainerKind = Literal["sandbox", "initContainer", "container", "ephemeralContainer"]
-Propagation = Literal["private", "host_to_container", "bidirectional"]
-
 SPEC_LISTS: tuple[tuple[str, ContainerKind], ...] = (
     ("initContainers", "initContainer"),
     ("containers", "container"),
     ("ephemeralContainers", "ephemeralContainer"),
 )
 
-MASKED_PATHS = (
-    "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
-)  # fmt: skip
-"""securitycontext.defaultMaskedPaths (procMount Default)."""
-READONLY_PATHS = ("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")
-
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 SECCOMP_CONTAINER_ANNOTATION = "container.seccomp.security.alpha.kubernetes.io/"
-
-VOLUME_PLUGINS = {
-    "emptyDir": "empty-dir",
-    "configMap": "configmap",
-    "secret": "secret",
-    "projected": "projected",
-    "downwardAPI": "downward-api",
-    "csi": "csi",
-    "nfs": "nfs",
-    "iscsi": "iscsi",
-    "fc": "fc",
-    "cephfs": "cephfs",
-    "rbd": "rbd",
-    "azureFile": "azure-file",
-    "glusterfs": "glusterfs",
-    "gitRepo": "git-repo",
-}
-"""Pod volume source -> kubelet plugin directory (`kubernetes.io~<plugin>`)."""
-ALWAYS_READ_ONLY = {"configMap", "secret", "projected", "downwardAPI"}
-"""Atomic-writer volumes are mounted read-only whatever the Pod says (CVE-2017-1002102)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """Something the translation had to assume or drop, reported as a finding on the container."""
-
-    rule: str
-    severity: Literal["error", "warning", "info"]
-    pod_path: str
-    message: str
-
-
-@dataclass
-class CriMount:
-    container_path: str
-    host_path: str
-    readonly: bool = False
-    recursive_readonly: bool = False
-    propagation: Propagation = "private"
-    id_mapped: bool = False
-    src: str = ""
-    fields: dict[str, str] = field(default_factory=dict)
-    """Pointers of the Pod fields behind parts of the bind: `source`, `propagation`, `mode` (ro/rw/rro)."""
-
-
-@dataclass
-class Profile:
-    """A seccomp or AppArmor choice: RuntimeDefault, Unconfined or Localhost (with its name)."""
-
-    type: str
-    localhost: str = ""
-    src: str = ""
-
-
-@dataclass
-class CriContainer:
-    """A ContainerConfig (plus the bits of the sandbox config containerd reads) with the Pod pointer of each value."""
-
-    kind: ContainerKind
-    name: str
-    index: int
-    pointer: str
-    image: str = ""
-    command: list[str] | None = None
-    args: list[str] | None = None
-    env: list[tuple[str, str, str]] = field(default_factory=list)
-    working_dir: str = ""
-    tty: bool = False
-    stdin: bool = False
-    mounts: list[CriMount] = field(default_factory=list)
-    privileged: bool = False
-    caps_given: bool = False
-    caps_add: list[tuple[str, str]] = field(default_factory=list)
-    caps_drop: list[tuple[str, str]] = field(default_factory=list)
-    run_as_user: int | None = None
-    run_as_group: int | None = None
-    supplemental_groups: list[int] = field(default_factory=list)
-    strict_groups: bool = False
-    no_new_privs: bool = False
-    readonly_rootfs: bool = False
-    masked_paths: tuple[str, ...] = MASKED_PATHS
-    readonly_paths: tuple[str, ...] = READONLY_PATHS
-    selinux: dict[str, Any] | None = None
-    seccomp: Profile | None = None
-    apparmor: Profile | None = None
-    pid_mode: Literal["container", "pod", "node", "target"] = "container"
-    target: str = ""
-    resources: CriResources = field(default_factory=CriResources)
-    devices: list[tuple[Mapping[str, Any], str]] = field(default_factory=list)
-    """Device plugin devices with the pointer of the resource limit that asked for them."""
-    src: dict[str, str] = field(default_factory=dict)
-    """Pod pointer by CRI field name (privileged, run_as_user, no_new_privs, ...)."""
-    notes: list[Note] = field(default_factory=list)
-
-
-@dataclass
-class CriSandbox:
-    """A PodSandboxConfig with the Pod pointer of each value."""
-
-    pointer: str
-    hostname: str
-    host_network: bool = False
-    host_pid: bool = False
-    host_ipc: bool = False
-    userns: bool = False
-    sysctls: dict[str, str] = field(default_factory=dict)
-    privileged: bool = False
-    run_as_user: int | None = None
-    run_as_group: int | None = None
-    supplemental_groups: list[int] = field(default_factory=list)
-    selinux: dict[str, Any] | None = None
-    seccomp: Profile | None = None
-    qos: QoS = "besteffort"
-    cgroup_parent: str = ""
-    resources: CriResources = field(default_factory=CriResources)
-    annotations: dict[str, str] = field(default_factory=dict)
-    runtime_handler: str = ""
-    src: dict[str, str] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -215,134 +90,6 @@ def _profile(value: Any, src: str, annotation: str | None, annotation_src: str) 
             return Profile("Localhost", annotation.removeprefix("localhost/"), annotation_src)
         return Profile(annotation, "", annotation_src)
     return None
-
-
-def _clean(path: str) -> str:
-    return posixpath.normpath(path) if path else path
-
-
-def _volume_host_path(
-    node: NodeModel, pod: PodIdentity, volume: dict[str, Any], vptr: str, notes: list[Note]
-) -> tuple[str, bool]:
-    """Where the kubelet has a volume on the host, and whether the volume itself is read-only."""
-    name = str(volume.get("name", ""))
-    base = f"{node.kubelet_root}/pods/{pod.uid}/volumes"
-    host_path = _dict(volume.get("hostPath"))
-    if host_path:
-        return _clean(str(host_path.get("path", ""))), False
-    claim = _dict(volume.get("persistentVolumeClaim"))
-    if claim:
-        pv = pod.volume_name(str(claim.get("claimName", "")))
-        return f"{base}/kubernetes.io~csi/{pv}/mount", claim.get("readOnly") is True
-    if "ephemeral" in volume:
-        pv = pod.volume_name(f"{pod.name}-{name}")
-        return f"{base}/kubernetes.io~csi/{pv}/mount", False
-    for key, plugin in VOLUME_PLUGINS.items():
-        if key in volume:
-            source = _dict(volume.get(key))
-            path = f"{base}/kubernetes.io~{plugin}/{name}"
-            if key == "csi":
-                path += "/mount"
-            return path, key in ALWAYS_READ_ONLY or source.get("readOnly") is True
-    if "image" in volume:
-        notes.append(Note("KUBE-VOLUME-UNMODELLED", "info", vptr, f"image volume {name!r} is not modelled"))
-        return f"{base}/kubernetes.io~image/{name}", True
-    kinds = [k for k in volume if k != "name"]
-    notes.append(
-        Note("KUBE-VOLUME-UNMODELLED", "info", vptr, f"volume {name!r} of type {kinds} mounted from its plugin dir")
-    )
-    plugin = kinds[0].lower() if kinds else "unknown"
-    return f"{base}/kubernetes.io~{plugin}/{name}", False
-
-
-PROPAGATION: dict[Any, Propagation] = {
-    None: "private",
-    "None": "private",
-    "HostToContainer": "host_to_container",
-    "Bidirectional": "bidirectional",
-}
-
-
-def _mounts(node: NodeModel, pod: PodIdentity, source: PodSource, c: CriContainer, container: dict[str, Any]) -> None:
-    """kubelet makeMounts: the volume mounts, then /etc/hosts, then the termination log."""
-    volumes = {
-        str(v.get("name")): (v, join(source.spec_pointer, "volumes", i))
-        for i, v in enumerate(source.spec.get("volumes") or [])
-        if isinstance(v, dict)
-    }
-    id_mapped = source.spec.get("hostUsers") is False
-    mounts = container.get("volumeMounts") or []
-    if not isinstance(mounts, list):
-        raise WorkloadError(join(c.pointer, "volumeMounts"), "volumeMounts must be a list")
-    for i, m in enumerate(mounts):
-        mptr = join(c.pointer, "volumeMounts", i)
-        if not isinstance(m, dict):
-            raise WorkloadError(mptr, "a volumeMount must be an object")
-        name = str(m.get("name", ""))
-        if name not in volumes:
-            c.notes.append(Note("KUBE-VOLUME-MISSING", "error", join(mptr, "name"), f"no volume named {name!r}"))
-            continue
-        volume, vptr = volumes[name]
-        host, volume_ro = _volume_host_path(node, pod, volume, vptr, c.notes)
-        if m.get("subPath") or m.get("subPathExpr"):
-            host = f"{node.kubelet_root}/pods/{pod.uid}/volume-subpaths/{name}/{c.name}/{i}"
-        readonly = m.get("readOnly") is True or volume_ro
-        rro = m.get("recursiveReadOnly")
-        propagation = PROPAGATION.get(m.get("mountPropagation"), "private")
-        if m.get("mountPropagation") not in PROPAGATION:
-            c.notes.append(
-                Note("KUBE-POD-INVALID", "error", join(mptr, "mountPropagation"), "unknown mountPropagation")
-            )
-        recursive = rro == "Enabled" or (
-            rro == "IfPossible" and node.recursive_read_only and readonly and propagation == "private"
-        )
-        if rro == "Enabled":
-            # withMounts refuses these (the API server too): the container is never created.
-            if not readonly:
-                problem = "recursiveReadOnly: Enabled needs readOnly: true (conflicts with a read-write mount)"
-            elif propagation != "private":
-                problem = "recursiveReadOnly: Enabled needs mountPropagation None"
-            elif not node.recursive_read_only:
-                problem = "the runtime handler does not support recursive read-only mounts"
-            else:
-                problem = ""
-            if problem:
-                c.notes.append(Note("KUBE-POD-INVALID", "error", join(mptr, "recursiveReadOnly"), problem))
-        fields = {"source": join(vptr, "hostPath", "path") if "hostPath" in volume else vptr}
-        if m.get("mountPropagation") is not None:
-            fields["propagation"] = join(mptr, "mountPropagation")
-        for key in ("recursiveReadOnly", "readOnly"):
-            if m.get(key) is not None:
-                fields["mode"] = join(mptr, key)
-                break
-        c.mounts.append(
-            CriMount(
-                container_path=str(m.get("mountPath", "")),
-                host_path=host,
-                readonly=readonly,
-                recursive_readonly=recursive,
-                propagation=propagation,
-                id_mapped=id_mapped,
-                src=mptr,
-                fields=fields,
-            )
-        )
-    if c.kind != "sandbox" and not any(_clean(m.container_path) == "/etc/hosts" for m in c.mounts):
-        # makeHostsMount: kubelet manages /etc/hosts (also with hostNetwork, from the node's file) for Linux pods.
-        c.mounts.append(
-            CriMount("/etc/hosts", f"{node.kubelet_root}/pods/{pod.uid}/etc-hosts", id_mapped=id_mapped, src=c.pointer)
-        )
-    path = container.get("terminationMessagePath", "/dev/termination-log")
-    if isinstance(path, str) and path:
-        cid = pod.container_id(c.name, flavour=node.cri)
-        c.mounts.append(
-            CriMount(
-                path,
-                f"{node.kubelet_root}/pods/{pod.uid}/containers/{c.name}/{cid[:8]}",
-                id_mapped=id_mapped,
-                src=join(c.pointer, "terminationMessagePath"),
-            )
-        )
 
 
 def _devices(node: NodeModel, c: CriContainer, container: dict[str, Any]) -> None:
@@ -512,7 +259,7 @@ def _container(
     values = {k: v for k, v, _ in c.env}
     c.command = None if c.command is None else [expand(a, values) for a in c.command]
     c.args = None if c.args is None else [expand(a, values) for a in c.args]
-    _mounts(node, pod, source, c, raw)
+    volumes.mounts(node, pod, source, c, raw)
     _check_quantities(raw, pointer)
     c.resources = container_resources(node, raw, oom_score_adj(node, source.spec, qos, raw))
     if "resources" in raw:

@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.kube.kubelet import CriMount, Note
+from app.core.kube.cri_config import CriMount, Note
 from app.core.kube.node import ImageConfig
 
 Json = dict[str, Any]

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.kube import containerd, crio, kubelet, shape
+from app.core.kube.cri_config import ContainerKind, Note
 from app.core.kube.identity import PodIdentity, PodState
-from app.core.kube.kubelet import ContainerKind, Note
 from app.core.kube.node import NodeModel
 from app.core.kube.oci import Provenance
 from app.core.kube.workloads import PodSource, find_pod
