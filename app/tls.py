@@ -105,7 +105,7 @@ class CertificateReloader:
         try:
             stamp = self.files.stamp()
         except OSError as exc:
-            self._warn_once(None, f"cannot read {exc.filename}: {exc.strerror}")
+            self._warn_once((), f"cannot read {exc.filename}: {exc.strerror}")
             return False
         if stamp == self._stamp:
             return False
@@ -121,8 +121,9 @@ class CertificateReloader:
         logger.info("TLS certificate reloaded from %s; new connections use it", self.files.cert)
         return True
 
-    def _warn_once(self, stamp: _Stamp | None, message: str) -> None:
-        if stamp is None or stamp != self._failed_stamp:
+    def _warn_once(self, stamp: _Stamp, message: str) -> None:
+        # One warning per broken state (() while a file is missing), not one every few seconds.
+        if stamp != self._failed_stamp:
             logger.warning("TLS files changed but do not load (%s); still serving the previous certificate", message)
         self._failed_stamp = stamp
 

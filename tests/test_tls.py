@@ -253,11 +253,18 @@ class TestReloader:
         assert reloader.current is not reloader.listening
         assert reloader.reloads == 1
 
-    def test_vanished_files_keep_the_last_good_context(self, ca: trustme.CA, tmp_path: Path) -> None:
+    def test_vanished_files_keep_the_last_good_context(
+        self, ca: trustme.CA, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
         files = install(ca.issue_cert("127.0.0.1"), tmp_path)
         reloader = CertificateReloader(files)
         files.key.unlink()
         assert reloader.check() is False
+        assert reloader.check() is False
+        assert [r.getMessage() for r in caplog.records if r.name == "specgate.tls"] == [
+            f"TLS files changed but do not load (cannot read {files.key}: No such file or directory); "
+            "still serving the previous certificate"
+        ]
         write_atomically(files.key, b"not a key")
         assert reloader.check() is False
         assert reloader.current is reloader.listening
