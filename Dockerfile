@@ -21,9 +21,10 @@ COPY client ./client
 # constraints` rewrites it); then an offline install of exactly those wheels into a virtual environment without
 # pip: what a user gets from `pip install .`, package data included, no dev extras.
 RUN --mount=type=cache,target=/root/.cache/pip \
-    pip wheel --wheel-dir /wheels . --constraint constraints.txt
+    pip wheel --constraint constraints.txt --wheel-dir /wheels .
 RUN python -m venv --without-pip /opt/specgate \
-    && pip --python /opt/specgate/bin/python install --no-index --find-links /wheels specgate \
+    && pip --python /opt/specgate/bin/python install --no-index --find-links /wheels --constraint constraints.txt \
+        specgate \
     && /opt/specgate/bin/python -c "import app.main, specgate_client, uvloop, httptools"
 
 FROM ${PYTHON_IMAGE}

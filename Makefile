@@ -13,9 +13,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when the project's metadata changes.
-$(STAMP): $(BIN)/python pyproject.toml client/pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./client
+# Reinstall when the project's metadata changes. Runtime dependencies at the versions in constraints.txt, as the
+# image installs them: what the tests run with is what is served.
+$(STAMP): $(BIN)/python pyproject.toml client/pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]' -e ./client
 	touch $(STAMP)
 
 install: $(STAMP)

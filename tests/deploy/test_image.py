@@ -8,6 +8,7 @@ specgate` into a venv made `--without-pip`. The server then runs as the image ru
 
 from __future__ import annotations
 
+import importlib.metadata as metadata
 import json
 import os
 import signal
@@ -33,8 +34,15 @@ from tests.deploy.wheelhouse import closure, pack_installed, requirements_of_whe
 from tests.tls import client_context, install
 
 DOCKERFILE = ROOT / "Dockerfile"
-INSTALL = ["install", "--no-index", "--find-links"]
 DISTRIBUTIONS = ["specgate"]  # it carries specgate_client too
+CONSTRAINTS = ROOT / "constraints.txt"
+
+
+def _install(wheels: str | Path, constraints: str | Path) -> list[str]:
+    """The Dockerfile's install command after `pip --python VENV`."""
+    return ["install", "--no-index", "--find-links", str(wheels), "--constraint", str(constraints), *DISTRIBUTIONS]
+
+
 STARTUP_SECONDS = 60.0
 DEV_ONLY = {"pytest", "ruff", "mypy", "trustme", "schemathesis", "hatchling", "jsonschema", "kubernetes-validate"}
 
@@ -78,20 +86,25 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", wheels, ROOT)
     built = sorted(wheels.glob("*.whl"))
     requirements = [r for wheel in built for r in requirements_of_wheel(wheel)]
+    pins = dict(line.split("==") for line in CONSTRAINTS.read_text().splitlines() if line and not line.startswith("#"))
     for name in closure(requirements, exclude=DISTRIBUTIONS):
+        installed = metadata.version(name)
+        assert pins.get(name) == installed, (
+            f"{name} {installed} here, {pins.get(name)} in constraints.txt: make install"
+        )
         pack_installed(name, wheels)
     # The Dockerfile's install step, with this venv and wheelhouse in place of /opt/specgate and /wheels.
     _run(sys.executable, "-m", "venv", "--without-pip", venv)
-    _run(*pip, "--python", venv / "bin" / "python", *INSTALL, wheels, *DISTRIBUTIONS)
+    _run(*pip, "--python", venv / "bin" / "python", *_install(wheels, CONSTRAINTS))
     return Image(root, venv, wheels)
 
 
 def test_the_dockerfile_installs_as_this_test_does() -> None:
     build, _ = _stages()
     runs = " && ".join(build.all("RUN"))
-    assert "pip wheel --wheel-dir /wheels ." in runs
+    assert "pip wheel --constraint constraints.txt --wheel-dir /wheels ." in runs
     assert "python -m venv --without-pip /opt/specgate" in runs
-    assert f"pip --python /opt/specgate/bin/python {' '.join(INSTALL)} /wheels {' '.join(DISTRIBUTIONS)}" in runs
+    assert f"pip --python /opt/specgate/bin/python {' '.join(_install('/wheels', 'constraints.txt'))}" in runs
 
 
 def test_runtime_stage_is_small_and_unprivileged() -> None:
