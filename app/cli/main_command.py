@@ -117,8 +117,9 @@ def validate(
 ) -> None:
     """Validate config.json files (files, directories searched for config.json, - for stdin).
 
-    Exit status: 0 all valid, 1 at least one invalid (a file that is not JSON counts as invalid),
-    2 usage error or a file that cannot be read.
+    Exit status: 0 all valid, 1 at least one invalid under --fail-on (a file that is not JSON counts as
+    invalid), 2 usage error, or a file that could not be read or that the service did not judge (--server);
+    the other files are still judged, and the summary line ends the run.
     """
     if server is not None and bundle is not None:
         raise click.UsageError("--bundle checks read the disk, so they run in-process only; drop --server")
