@@ -19,7 +19,8 @@ def report_output(path: str | None) -> Iterator[TextIO]:
     The report is written to a temporary file beside the target and renamed over it only when the
     run ends normally, so an interrupted run (Ctrl-C, a crash, a full disk) leaves the previous file
     as it was, never an empty or half-written one that a pipeline would pick up. A target that is
-    not a regular file (/dev/stdout, a FIFO) is written directly: it cannot be replaced.
+    not a regular file (/dev/stdout, a FIFO) is written directly: it cannot be replaced; so is a file in a
+    directory where no new file can be created. A symbolic link is followed: its target is replaced.
 
     Raises:
         OSError: the file cannot be created (the directory is missing or not writable).
@@ -27,17 +28,23 @@ def report_output(path: str | None) -> Iterator[TextIO]:
     if path is None or path == "-":
         yield sys.stdout
         return
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # a symbolic link keeps pointing at the report: replace its target
     try:
         special = not stat.S_ISREG(target.stat().st_mode)
     except FileNotFoundError:
         special = False
+    if not special:
+        try:
+            fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        except PermissionError:
+            # The directory takes no new file, but the report itself may be writable: write it in place.
+            if not target.exists():
+                raise
+            special = True
     if special:
         with open(target, "w", encoding="utf-8") as stream:
             yield stream
         return
-    directory = target.parent
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             yield stream

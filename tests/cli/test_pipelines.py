@@ -292,3 +292,13 @@ def test_a_yaml_file_is_a_finding_that_says_to_convert_it(run: Run, tmp_path: Pa
     manifest.write_text("apiVersion: v1\nkind: Pod\n")
     result = run("validate", manifest)
     assert result.exit_code == 1 and "looks like YAML" in result.stdout and "specgate kube" in result.stdout
+
+
+def test_a_report_behind_a_symbolic_link_is_replaced_where_the_link_points(run: Run, tmp_path: Path) -> None:
+    real = tmp_path / "reports" / "specgate.json"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    assert run("validate", "-f", "json", "-o", link, VALID).exit_code == 0
+    assert link.is_symlink() and json.loads(real.read_text())["valid"] is True
