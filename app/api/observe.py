@@ -102,6 +102,8 @@ def _default_profile(route: APIRoute) -> str:
     for param in route.dependant.query_params:
         if param.alias == "profile":
             default = param.field_info.default
+            if isinstance(default, list | tuple) and len(default) == 1:
+                default = default[0]  # a route taking several profiles (/validate) defaults to one
             return default if isinstance(default, str) else ""
     return ""
 
