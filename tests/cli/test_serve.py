@@ -72,6 +72,8 @@ def test_serve_process_speaks_mutual_tls_from_the_environment(ca: trustme.CA, tm
         "SPECGATE_TLS_KEY": str(files.key),
         "SPECGATE_TLS_CLIENT_CA": str(tmp_path / "ca.crt"),
         "SPECGATE_WARM_UP": "false",
+        "SPECGATE_WORKERS": "1",  # several workers over TLS: tests/deploy/test_image.py serves as the image does
+        "SPECGATE_SHUTDOWN_GRACE_SECONDS": "0",
     }
     command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

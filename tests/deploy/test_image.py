@@ -177,6 +177,7 @@ def served(image: Image, ca: trustme.CA) -> Iterator[str]:
         "SPECGATE_PORT": str(port),
         "SPECGATE_TLS_CERT": str(tls.cert),
         "SPECGATE_TLS_KEY": str(tls.key),
+        "SPECGATE_SHUTDOWN_GRACE_SECONDS": "0",  # no load balancer to wait for
     }
     before = _files(image.venv, home, workdir)
     command = runtime.exec_form("ENTRYPOINT")
