@@ -26,11 +26,20 @@ LEVELS = ("critical", "error", "warning", "info", "debug")
 class JsonFormatter(logging.Formatter):
     """Format a record as one JSON object: time, level, logger, message, the record's `fields`, a traceback."""
 
+    _second = -1
+    _stamp = ""
+
+    def _time(self, created: float) -> str:
+        # One datetime per second of log lines, not per line: the access log writes one per request.
+        second = int(created)
+        if second != self._second:
+            self._stamp = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return f"{self._stamp}.{int((created - second) * 1000):03d}Z"
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
+            "time": self._time(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

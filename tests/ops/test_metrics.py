@@ -50,12 +50,14 @@ def client() -> Iterator[TestClient]:
 
 def test_requests_verdicts_findings_and_latency_are_counted(client: TestClient) -> None:
     before = scrape(client.get("/metrics").text)
-    assert client.post("/validate?profile=oci", content=VALID, headers=JSON).json()["valid"] is True
+    oci = client.post("/validate?profile=oci", content=VALID, headers=JSON).json()
+    assert oci["valid"] is True
     invalid = client.post("/validate", content=INVALID, headers=JSON).json()
     assert invalid["valid"] is False
     assert client.post("/validate?profile=nope", content=VALID, headers=JSON).status_code == 422
     assert client.get("/no/such/thing").status_code == 404
     assert client.post("/validate", content=b"{", headers=JSON).status_code == 400
+    merged = client.post("/validate?profile=runsc&profile=oci", content=VALID, headers=JSON).json()
     after = scrape(client.get("/metrics").text)
 
     def delta(name: str, **labels: str) -> float:
@@ -69,15 +71,17 @@ def test_requests_verdicts_findings_and_latency_are_counted(client: TestClient) 
     assert delta(requests, route="unmatched", method="GET", status="404", profile="") == 1
     assert delta(requests, route="/metrics", method="GET", status="200", profile="") == 1
     assert delta("specgate_verdicts_total", profile="oci", verdict="valid") == 1
+    both = {"route": "/validate", "method": "POST", "status": "200", "profile": "runsc,oci"}
+    assert delta(requests, **both) == 1  # several profiles at once: named together, as the merged report does
+    assert delta("specgate_verdicts_total", profile="runsc,oci", verdict="valid") == 1
     assert delta("specgate_verdicts_total", profile="runsc", verdict="invalid") == 1
-    for finding in invalid["findings"]:
-        count = sum(
-            1 for f in invalid["findings"] if (f["rule"], f["severity"]) == (finding["rule"], finding["severity"])
-        )
+    reported = oci["findings"] + invalid["findings"] + merged["findings"]
+    for finding in reported:
+        count = sum(1 for f in reported if (f["rule"], f["severity"]) == (finding["rule"], finding["severity"]))
         assert delta("specgate_findings_total", rule=finding["rule"], severity=finding["severity"]) == count
     histogram = "specgate_http_request_duration_seconds"
-    assert delta(f"{histogram}_count", route="/validate", method="POST") == 4
-    assert delta(f"{histogram}_bucket", route="/validate", method="POST", le="10.0") == 4
+    assert delta(f"{histogram}_count", route="/validate", method="POST") == 5
+    assert delta(f"{histogram}_bucket", route="/validate", method="POST", le="10.0") == 5
     assert {labels for (name, labels) in after if name == f"{histogram}_bucket"} >= {
         frozenset({"route": "/validate", "method": "POST", "le": le}.items()) for le in ("0.001", "10.0", "+Inf")
     }
