@@ -10,6 +10,7 @@ from app.config import Settings
 from app.core.kube import NodeModel, judge_object
 from app.core.kube.admission import Gate, PodFindingLike
 from app.core.kube.policy import Policy, build_policy
+from app.core.policy_file import Policy as PolicyFile
 
 
 def node_model(settings: Settings) -> NodeModel:
@@ -33,11 +34,17 @@ def policy(settings: Settings) -> Policy:
     )
 
 
-def _judge(node: NodeModel, platform: str, obj: dict[str, Any], profile: str) -> Sequence[PodFindingLike]:
-    return judge_object(obj, profile=profile, node=node, platform=platform).all_findings()
+def _judge(
+    node: NodeModel, platform: str, rules_file: PolicyFile | None, obj: dict[str, Any], profile: str
+) -> Sequence[PodFindingLike]:
+    return judge_object(obj, profile=profile, node=node, platform=platform, policy=rules_file).all_findings()
 
 
-def build_gate(settings: Settings) -> Gate:
-    """The gate POST /admission decides with; fails at start, not per request, on unusable settings."""
+def build_gate(settings: Settings, rules_file: PolicyFile | None = None) -> Gate:
+    """The gate POST /admission decides with; fails at start, not per request, on unusable settings.
+
+    `rules_file` is the policy file (SPECGATE_POLICY) that shapes every report of the service: admission applies
+    it as /validate does, with overrides scoped to namespaces matched against the object's namespace.
+    """
     rules = policy(settings)
-    return Gate(rules, partial(_judge, node_model(settings), rules.platform))
+    return Gate(rules, partial(_judge, node_model(settings), rules.platform, rules_file))

@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         register_features(read_features_dir(settings.features_dir))
     app.state.policy = read_policy_file(settings.policy) if settings.policy else None
     app.state.grpc_server = None
-    app.state.kube_gate = build_gate(settings)
+    app.state.kube_gate = build_gate(settings, app.state.policy)
     if settings.fast_path:
         # innermost: behind auth, drain and the rest
         app.add_middleware(FastPathMiddleware, settings=settings, policy=app.state.policy)

@@ -19,6 +19,7 @@ from app.cli.backend import LocalBackend
 from app.cli.build import build_reporter
 from app.cli.errors import CommandError
 from app.cli.manifests import Manifest, read_manifests
+from app.cli.options import features_option, policy_option
 from app.cli.reporters import REPORTER_BY_NAME, Reporter
 from app.cli.result import DOCUMENT_RULE, FailOn, FileResult, Tally
 from app.cli.sources import Source, Unreadable, discover
@@ -26,6 +27,7 @@ from app.config import Settings
 from app.core import SpecgateError
 from app.core.engine import summarize
 from app.core.kube.admission import INTERNAL_RULE, POD_BEARING_KINDS, Gate, PodFindingLike, Verdict, where
+from app.core.policy_file import Policy as PolicyFile
 from app.gate import build_gate
 from app.models import AdmissionRequest, Finding, SandboxInfo, Severity, ValidationReport
 
@@ -230,6 +232,8 @@ def run(
 )
 @click.option("--quiet", "-q", is_flag=True, help="Text format: list only objects with findings.")
 @click.option("--color/--no-color", default=None, help="Color the text format (default: only on a terminal).")
+@features_option
+@policy_option
 def kube(
     paths: tuple[str, ...],
     output_format: str,
@@ -246,6 +250,7 @@ def kube(
     min_severity: str | None,
     quiet: bool,
     color: bool | None,
+    policy: PolicyFile | None,
 ) -> None:
     """Judge the Pods of Kubernetes manifests (files, directories of *.yaml/*.yml/*.json, - for stdin).
 
@@ -269,7 +274,7 @@ def kube(
     }
     try:
         settings = Settings(**{key: value for key, value in overrides.items() if value is not None})
-        gate = build_gate(settings)
+        gate = build_gate(settings, policy)
     except ValidationError as exc:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
         raise click.UsageError(detail) from None

@@ -128,3 +128,17 @@ def test_a_malformed_pod_is_refused_with_its_field(run: Run) -> None:
     result = run("kube", "--no-color", KUBE / "malformed-pod.yaml")
     assert result.exit_code == 1
     assert "KUBE-POD-INVALID" in result.stdout and "/spec/containers/0/securityContext/runAsUser" in result.stdout
+
+
+def test_a_policy_file_applies_as_in_the_webhook(run: Run, tmp_path: Any) -> None:
+    # The refused StatefulSet's error (an unknown capability name) turned off: the same manifests pass.
+    assert run("kube", SHOP).exit_code == 1
+    policy = tmp_path / "policy.toml"
+    policy.write_text('profile = "runsc"\n[rules]\nRUNSC-CAPS-NAMES = "off"\n')
+    result = run("kube", "--no-color", "--policy", policy, SHOP)
+    assert result.exit_code == 0, result.output
+    assert "RUNSC-CAPS-NAMES" not in result.stdout.split("policy")[0]
+    typo = tmp_path / "typo.toml"
+    typo.write_text('profile = "runsc"\n[rules]\nRUNSC-CAP-NAMES = "off"\n')
+    refused = run("kube", "--policy", typo, SHOP)
+    assert refused.exit_code == 2 and "did you mean RUNSC-CAPS-NAMES?" in refused.stderr

@@ -19,6 +19,7 @@ from app.core.kube.node import NodeModel
 from app.core.kube.translate import TranslatedContainer, Translation, translate
 from app.core.kube.workloads import find_pod
 from app.core.loader import load
+from app.core.policy_file import Policy as PolicyFile, apply as apply_policy
 from app.core.profiles import get_profile
 from app.core.profiles.base import CheckOptions
 from app.core.rules import construct
@@ -63,10 +64,14 @@ def _verdict(tc: TranslatedContainer, findings: list[PodFinding], sandbox: Sandb
     )
 
 
-def _judge_container(tc: TranslatedContainer, profile: str, options: CheckOptions) -> ContainerVerdict:
+def _judge_container(
+    tc: TranslatedContainer, profile: str, options: CheckOptions, policy: PolicyFile | None, namespace: str | None
+) -> ContainerVerdict:
     prof = get_profile(profile)
     try:
         report = judge(load(orjson.dumps(tc.config)), prof, options)
+        if policy is not None:  # the same policy file as /validate and the CLI, scoped by the object's namespace
+            report = apply_policy(report, policy, namespace=namespace)
         findings = [
             construct(
                 PodFinding,
@@ -116,10 +121,13 @@ def _options(profile: str, platform: str) -> CheckOptions:
     return CheckOptions(platform=platform)
 
 
-def verdict_of(translation: Translation, *, profile: str = "runsc", platform: str = "linux") -> ObjectVerdict:
+def verdict_of(
+    translation: Translation, *, profile: str = "runsc", platform: str = "linux", policy: PolicyFile | None = None
+) -> ObjectVerdict:
     """Judge an existing translation (e.g. one already shown to the user by /translate)."""
     options = _options(profile, platform)
-    containers = [_judge_container(tc, profile, options) for tc in translation.containers]
+    namespace = translation.identity.namespace
+    containers = [_judge_container(tc, profile, options, policy, namespace) for tc in translation.containers]
     return _object(translation.pod.kind, translation, containers, profile, platform, translation.node)
 
 
@@ -166,8 +174,9 @@ def judge_object(
     node: NodeModel | None = None,
     platform: str = "linux",
     state: PodState | None = None,
+    policy: PolicyFile | None = None,
 ) -> ObjectVerdict:
-    """Translate the Pod of `obj` and judge every config.json with `profile`.
+    """Translate the Pod of `obj` and judge every config.json with `profile` (shaped by a policy file, if given).
 
     Raises:
         WorkloadError: `obj` carries no Pod or its Pod spec has the wrong shape.
@@ -189,4 +198,4 @@ def judge_object(
             name=source.name, namespace=source.namespace, pointer=source.spec_pointer,
             runtime_class=source.runtime_class_name,
         )  # fmt: skip
-    return verdict_of(translation, profile=profile, platform=platform)
+    return verdict_of(translation, profile=profile, platform=platform, policy=policy)
