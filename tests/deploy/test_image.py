@@ -28,12 +28,13 @@ import yaml
 
 from app.api.examples import CONFIG
 from app.config import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 from tests.deploy.dockerfile import Stage, parse
 from tests.deploy.wheelhouse import closure, pack_installed, requirements_of_wheel
 from tests.tls import client_context, install
 
 DOCKERFILE = ROOT / "Dockerfile"
+DEPLOYMENT = ROOT / "deploy" / "kubernetes" / "deployment.yaml"
 DISTRIBUTIONS = ["specgate"]  # it carries specgate_client too
 CONSTRAINTS = ROOT / "constraints.txt"
 
@@ -162,14 +163,25 @@ def ca() -> trustme.CA:
 
 @pytest.fixture(scope="module")
 def served(image: Image, ca: trustme.CA) -> Iterator[str]:
-    """The image's ENTRYPOINT and ENV run from the fresh venv: HTTPS on a loopback port, from an empty directory."""
+    """The image's ENTRYPOINT and ENV, with the Kubernetes Deployment's settings, run from the fresh venv: HTTPS
+    on a loopback port, from an empty directory."""
     _, runtime = _stages()
+    deployment = yaml.safe_load(DEPLOYMENT.read_text())
+    cluster = {e["name"]: e["value"] for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
     tls = install(ca.issue_cert("127.0.0.1"), image.root)
     home, workdir = image.root / "home", image.root / "workdir"
     home.mkdir()
     workdir.mkdir()
     port = _free_port()
-    env = runtime.env() | {
+    env = (
+        runtime.env()
+        | cluster
+        | {
+            "SPECGATE_DOCS": "true",  # to check the docs' package data
+            "SPECGATE_WORKERS": "2",  # several workers over TLS, as the image defaults to on a multi-CPU host
+        }
+    )
+    env |= {
         "PATH": f"{image.bin}:/usr/bin:/bin",
         "HOME": str(home),
         "TMPDIR": str(workdir),
@@ -217,6 +229,26 @@ def test_the_installed_server_judges_over_https(served: str, ca: trustme.CA) -> 
         assert sorted(http.get("/readyz").json()["profiles"]) == ["features:runc-1.1", "oci", "runsc", "runsc-2018"]
         assert http.get("/docs").status_code == 200
         assert http.get("/static/docs/swagger-ui-bundle.js").status_code == 200, "package data shipped"
+
+
+def test_the_installed_server_refuses_a_pod_runsc_would_refuse(served: str, ca: trustme.CA) -> None:
+    """What the API server sends the webhook, configured as deploy/kubernetes configures it."""
+    review = orjson.loads((SHARED / "reference" / "admissionreview-pod-example.json").read_bytes())
+    pod = review["request"]["object"]
+    pod["spec"]["volumes"] = [*pod["spec"].get("volumes", []), {"name": "h", "hostPath": {"path": "/var/run"}}]
+    container = pod["spec"]["containers"][0]
+    container["volumeMounts"] = [
+        *container.get("volumeMounts", []),
+        {"name": "h", "mountPath": "/host", "mountPropagation": "Bidirectional"},
+    ]
+    with httpx.Client(base_url=served, verify=client_context(ca), timeout=10) as apiserver:
+        answer = apiserver.post(
+            "/admission?timeout=3s", content=orjson.dumps(review), headers={"content-type": "application/json"}
+        )
+    assert answer.status_code == 200, answer.text
+    response = answer.json()["response"]
+    assert (response["uid"], response["allowed"]) == (review["request"]["uid"], False)
+    assert "RUNSC-MOUNT-SHARED-PROPAGATION" in response["status"]["message"]
 
 
 def test_the_images_healthcheck_passes_over_https(image: Image, served: str) -> None:
