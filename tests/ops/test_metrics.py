@@ -1,9 +1,11 @@
-"""GET /metrics: what a scrape shows after known requests, in one process and added up over two workers."""
+"""GET /metrics: what a scrape shows after known requests, in one process and added up over two workers (which
+then shut down within their timeout despite a request that never ends)."""
 
 from __future__ import annotations
 
 import concurrent.futures
 import copy
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,10 +117,17 @@ def test_metrics_stay_open_with_tokens() -> None:
         assert guarded.post("/validate", content=VALID, headers=JSON).status_code == 401
 
 
+def _half_sent_request(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+    sock.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+    return sock
+
+
 def test_two_workers_add_up(tmp_path: Path) -> None:
     directory = tmp_path / "metrics"
     sent = 48
-    with specgate_serve(tmp_path, "--workers", "2", PROMETHEUS_MULTIPROC_DIR=str(directory)) as server:
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(directory), "SPECGATE_SHUTDOWN_TIMEOUT_SECONDS": "2"}
+    with specgate_serve(tmp_path, "--workers", "2", **env) as server:
 
         def post(_: int) -> int:
             # A new connection per request, so that both workers accept some.
@@ -128,7 +137,13 @@ def test_two_workers_add_up(tmp_path: Path) -> None:
             assert set(pool.map(post, range(sent))) == {200}
         scrapes = [scrape(server.request("GET", "/metrics")[1].decode()) for _ in range(6)]
         writers = {path.stem.rpartition("_")[2] for path in directory.glob("*.db")}
+        # Shutdown of several workers within the timeout, even with a request that never ends (lifecycle).
+        stuck = _half_sent_request(server.port)
+        server.terminate()
+        exit_status = server.wait(20)  # far above the 2 s configured, far below the stuck client's patience
+        stuck.close()
         log = server.log_lines()
+    assert exit_status is not None, "the workers waited for a request that never ends"
     assert len(writers) >= 2, f"expected two worker processes to record metrics, saw {writers}"
     for samples in scrapes:  # whichever worker answers the scrape, it reports every worker's requests
         assert (
@@ -144,7 +159,8 @@ def test_two_workers_add_up(tmp_path: Path) -> None:
     # Every line of the server's output is JSON, uvicorn's own included; one access line per request.
     entries = [orjson.loads(line) for line in log]
     access = [e for e in entries if e["logger"] == "specgate.access" and e["route"] == "/validate"]
-    assert len(access) == sent
+    assert len([e for e in access if e["status"] == 200]) == sent
+    assert len(access) == sent + 1  # the request cut at shutdown is logged too
     assert {e["logger"] for e in entries} >= {"uvicorn.error", "specgate.access"}
 
 
