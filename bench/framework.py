@@ -57,7 +57,7 @@ class Context:
     clock: str = "cpu"  # in-process timings: this process's CPU time (steadier on a busy machine) or wall
     repeat: int = 5  # in-process timings keep the best of `repeat` runs
     budget: float = 0.1  # CPU seconds per in-process timing run
-    http_seconds: float = 8.0  # length of each load-generator run
+    http_seconds: float = 6.0  # length of each load-generator run
     notes: list[str] = field(default_factory=list)  # caveats any section wants printed under the machine
 
     def document(self, name: str) -> bytes:

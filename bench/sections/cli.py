@@ -32,7 +32,7 @@ def _timed(command: list[str]) -> float:
 
 
 def run(ctx: Context) -> Result:
-    calls = 5 if ctx.quick else 10  # the many-calls arm, extrapolated to FILES (each call costs the same)
+    calls = 3 if ctx.quick else 6  # the many-calls arm, extrapolated to FILES (each call costs the same)
     raw = (DATA / "k8s.json").read_bytes()
     specgate = _specgate()
     folder = Path(tempfile.mkdtemp(prefix="specgate-bench-"))
