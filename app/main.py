@@ -67,7 +67,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.grpc_port is not None:
             from app.grpc.server import serve_beside_http  # grpc is only loaded when it is served
 
-            grpc_server = await stack.enter_async_context(serve_beside_http(settings, app.state.token_verifier))
+            grpc_server = await stack.enter_async_context(
+                serve_beside_http(settings, app.state.token_verifier, app.state.policy)
+            )
             app.state.grpc_port = grpc_server.port
             app.state.grpc_server = grpc_server  # `await ....drain()` turns its health NOT_SERVING (SIGTERM)
         if settings.warm_up:

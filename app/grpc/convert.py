@@ -28,6 +28,12 @@ SEVERITY: dict[str, pb.Severity.ValueType] = {
     "warning": pb.SEVERITY_WARNING,
     "info": pb.SEVERITY_INFO,
 }
+POLICY_ACTION: dict[str, pb.PolicyAction.ValueType] = {
+    "error": pb.POLICY_ACTION_ERROR,
+    "warning": pb.POLICY_ACTION_WARNING,
+    "info": pb.POLICY_ACTION_INFO,
+    "off": pb.POLICY_ACTION_OFF,
+}
 CONTAINER_TYPE: dict[str | None, pb.ContainerType.ValueType] = {
     None: pb.CONTAINER_TYPE_UNSPECIFIED,
     "sandbox": pb.CONTAINER_TYPE_SANDBOX,
@@ -93,6 +99,13 @@ def validation_report(report: ValidationReport, into: pb.ValidateResponse | None
     answer.sandbox.creates_sandbox = sandbox.creates_sandbox
     if sandbox.sandbox_id is not None:
         answer.sandbox.sandbox_id = sandbox.sandbox_id
+    if report.policy is not None:
+        answer.policy.source = report.policy.source
+        answer.policy.SetInParent()  # present, also when the policy changed nothing
+        for change in report.policy.changed:
+            answer.policy.changed.add(
+                rule=change.rule, path=change.path, was=SEVERITY[change.was], now=POLICY_ACTION[change.now]
+            )
     return answer
 
 
@@ -169,6 +182,9 @@ def rules_list(catalog: RulesList) -> pb.ListRulesResponse:
                 reference=r.reference,
                 scope=RULE_SCOPE[r.scope],
                 checked=r.checked,
+                disabled=not r.enabled,
+                catalog_severity=SEVERITY[r.catalog_severity] if r.catalog_severity else pb.SEVERITY_UNSPECIFIED,
+                policy=r.policy or "",
             )
             for r in catalog.rules
         ]

@@ -19,6 +19,7 @@ from grpc_reflection.v1alpha import reflection
 from app import lifecycle
 from app.auth import TokenVerifier
 from app.config import Settings
+from app.core.policy_file import Policy, read_policy_file
 from app.grpc.auth import TokenInterceptor
 from app.grpc.gen import specgate_pb2 as pb
 from app.grpc.service import SpecgateService, add_to_server
@@ -98,7 +99,7 @@ class GrpcServer:
     TLS and bearer tokens are those of HTTP: tls_cert, tls_key, tls_client_ca, api_tokens, api_tokens_file.
     """
 
-    def __init__(self, settings: Settings, verifier: TokenVerifier | None = None) -> None:
+    def __init__(self, settings: Settings, verifier: TokenVerifier | None = None, policy: Policy | None = None) -> None:
         if settings.grpc_port is None:
             raise ValueError("the gRPC server needs settings.grpc_port")
         self.settings = settings
@@ -117,7 +118,11 @@ class GrpcServer:
                 ("grpc.so_reuseport", 1),
             ],
         )
-        service = SpecgateService(max_document_bytes=settings.max_body_bytes, inline_bytes=settings.inline_bytes)
+        if policy is None and settings.policy:
+            policy = read_policy_file(settings.policy)  # a server started on its own reads it as create_app does
+        service = SpecgateService(
+            max_document_bytes=settings.max_body_bytes, inline_bytes=settings.inline_bytes, policy=policy
+        )
         add_to_server(service, self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         names = [SERVICE_NAME, health.SERVICE_NAME]
@@ -168,14 +173,16 @@ async def _drain_on_sigterm(server: GrpcServer) -> None:
 
 
 @asynccontextmanager
-async def serve_beside_http(settings: Settings, verifier: TokenVerifier | None = None) -> AsyncIterator[GrpcServer]:
+async def serve_beside_http(
+    settings: Settings, verifier: TokenVerifier | None = None, policy: Policy | None = None
+) -> AsyncIterator[GrpcServer]:
     """Run the gRPC server for the life of the HTTP application (its lifespan).
 
     On SIGTERM its health turns NOT_SERVING at once (as /readyz turns 503) while calls are still answered;
     when the HTTP server has finished its grace period and its requests, calls in flight get
     `shutdown_grace_seconds` more, within the process's overall shutdown timeout.
     """
-    server = GrpcServer(settings, verifier)
+    server = GrpcServer(settings, verifier, policy)
     await server.start()
     watcher = asyncio.create_task(_drain_on_sigterm(server), name="specgate-grpc-drain")
     try:

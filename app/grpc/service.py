@@ -15,6 +15,7 @@ from google.rpc import status_pb2
 
 from app import core, metrics
 from app.core.errors import InvalidSpec, SpecgateError
+from app.core.policy_file import Policy
 from app.core.profiles.base import Lifecycle
 from app.grpc import convert, errors
 from app.grpc.gen import specgate_pb2 as pb, specgate_pb2_grpc as pb_grpc
@@ -109,9 +110,11 @@ def add_to_server(service: SpecgateService, server: grpc.aio.Server) -> None:
 class SpecgateService(pb_grpc.SpecgateServicer):
     """Answers every call from the core; errors become statuses in app.grpc.errors, never UNKNOWN."""
 
-    def __init__(self, *, max_document_bytes: int, inline_bytes: int) -> None:
+    def __init__(self, *, max_document_bytes: int, inline_bytes: int, policy: Policy | None = None) -> None:
         self.max_document_bytes = max_document_bytes
         self.inline_bytes = inline_bytes
+        self.policy = policy
+        """The service's policy file (SPECGATE_POLICY), applied as HTTP applies it."""
 
     # The calls.
 
@@ -182,7 +185,7 @@ class SpecgateService(pb_grpc.SpecgateServicer):
 
         def work() -> pb.NormalizeResponse:
             try:
-                result = core.normalize(request.document, profile=profile, bundle=request.bundle)
+                result = core.normalize(request.document, profile=profile, bundle=request.bundle, policy=self.policy)
             except InvalidSpec as exc:
                 metrics.observe_report(exc.report)  # a refused Normalize is a verdict too, as over HTTP
                 raise
@@ -246,7 +249,9 @@ class SpecgateService(pb_grpc.SpecgateServicer):
     ) -> pb.ListRulesResponse:
         """The rule catalog."""
         profile = request.profile or None
-        return await self._answer(context, "ListRules", 0, lambda: convert.rules_list(core.rules(profile)))
+        return await self._answer(
+            context, "ListRules", 0, lambda: convert.rules_list(core.rules(profile, policy=self.policy))
+        )
 
     # How every call is run.
 
@@ -257,10 +262,11 @@ class SpecgateService(pb_grpc.SpecgateServicer):
         profile = request.profile or DEFAULT_PROFILE
         platform = request.platform or DEFAULT_PLATFORM
         lifecycle_value = request.lifecycle
+        policy = self.policy
 
         def work() -> pb.ValidateResponse:
             lifecycle = _lifecycle(lifecycle_value)
-            report = core.validate(raw, profile=profile, platform=platform, lifecycle=lifecycle)
+            report = core.validate(raw, profile=profile, platform=platform, lifecycle=lifecycle, policy=policy)
             metrics.observe_report(report)
             return convert.validation_report(report, into)
 

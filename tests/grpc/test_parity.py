@@ -127,10 +127,11 @@ def test_rules_and_capability_tables_parity(http: httpx.Client, stub: pb_grpc.Sp
             "reference": r.reference,
             "scope": pb.RuleScope.Name(r.scope).removeprefix("RULE_SCOPE_").lower(),
             "checked": r.checked,
-            # No policy file in force here: HTTP's effective-catalog members keep their defaults.
-            "enabled": True,
-            "catalog_severity": None,
-            "policy": None,
+            "enabled": not r.disabled,
+            "catalog_severity": pb.Severity.Name(r.catalog_severity).removeprefix("SEVERITY_").lower()
+            if r.catalog_severity
+            else None,
+            "policy": r.policy or None,
         }
         for r in rules
     ] == http.get("/rules?profile=*").json()["rules"]  # gRPC: an empty profile lists every profile

@@ -40,8 +40,22 @@ def report(answer: pb.ValidateResponse) -> dict[str, Any]:
             "creates_sandbox": sandbox.creates_sandbox,
             "sandbox_id": sandbox.sandbox_id if sandbox.HasField("sandbox_id") else None,
         },
-        # The proto does not carry a policy file's effect yet; these servers run without one (HTTP says null).
-        "policy": None,
+        "policy": policy(answer) if answer.HasField("policy") else None,
+    }
+
+
+def policy(answer: pb.ValidateResponse) -> dict[str, Any]:
+    return {
+        "source": answer.policy.source,
+        "changed": [
+            {
+                "rule": c.rule,
+                "path": c.path,
+                "was": pb.Severity.Name(c.was).removeprefix("SEVERITY_").lower(),
+                "now": pb.PolicyAction.Name(c.now).removeprefix("POLICY_ACTION_").lower(),
+            }
+            for c in answer.policy.changed
+        ],
     }
 
 

@@ -240,6 +240,38 @@ PATCH_OP_REPLACE: PatchOp.ValueType  # 3
 """"replace": the member's value is replaced."""
 Global___PatchOp: _TypeAlias = PatchOp  # noqa: Y015
 
+class _PolicyAction:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _PolicyActionEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_PolicyAction.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    POLICY_ACTION_UNSPECIFIED: _PolicyAction.ValueType  # 0
+    """Never sent by the server."""
+    POLICY_ACTION_ERROR: _PolicyAction.ValueType  # 1
+    """The finding becomes an error."""
+    POLICY_ACTION_WARNING: _PolicyAction.ValueType  # 2
+    """The finding becomes a warning."""
+    POLICY_ACTION_INFO: _PolicyAction.ValueType  # 3
+    """The finding becomes an info."""
+    POLICY_ACTION_OFF: _PolicyAction.ValueType  # 4
+    """The finding is dropped from the report."""
+
+class PolicyAction(_PolicyAction, metaclass=_PolicyActionEnumTypeWrapper):
+    """What a policy file does to a finding."""
+
+POLICY_ACTION_UNSPECIFIED: PolicyAction.ValueType  # 0
+"""Never sent by the server."""
+POLICY_ACTION_ERROR: PolicyAction.ValueType  # 1
+"""The finding becomes an error."""
+POLICY_ACTION_WARNING: PolicyAction.ValueType  # 2
+"""The finding becomes a warning."""
+POLICY_ACTION_INFO: PolicyAction.ValueType  # 3
+"""The finding becomes an info."""
+POLICY_ACTION_OFF: PolicyAction.ValueType  # 4
+"""The finding is dropped from the report."""
+Global___PolicyAction: _TypeAlias = PolicyAction  # noqa: Y015
+
 @_typing.final
 class Finding(_message.Message):
     """One problem found in a document."""
@@ -389,6 +421,7 @@ class ValidateResponse(_message.Message):
     FINDINGS_FIELD_NUMBER: _builtins.int
     SUMMARY_FIELD_NUMBER: _builtins.int
     SANDBOX_FIELD_NUMBER: _builtins.int
+    POLICY_FIELD_NUMBER: _builtins.int
     valid: _builtins.bool
     """True iff there is no finding of SEVERITY_ERROR."""
     profile: _builtins.str
@@ -407,6 +440,10 @@ class ValidateResponse(_message.Message):
     def sandbox(self) -> Global___SandboxInfo:
         """Sandbox placement from the annotations."""
 
+    @_builtins.property
+    def policy(self) -> Global___PolicyEffect:
+        """The policy file the service applies (SPECGATE_POLICY) and what it changed; absent without one."""
+
     def __init__(
         self,
         *,
@@ -416,14 +453,77 @@ class ValidateResponse(_message.Message):
         findings: _abc.Iterable[Global___Finding] | None = ...,
         summary: Global___Summary | None = ...,
         sandbox: Global___SandboxInfo | None = ...,
+        policy: Global___PolicyEffect | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["sandbox", b"sandbox", "summary", b"summary"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy", "sandbox", b"sandbox", "summary", b"summary"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["findings", b"findings", "platform", b"platform", "profile", b"profile", "sandbox", b"sandbox", "summary", b"summary", "valid", b"valid"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["findings", b"findings", "platform", b"platform", "policy", b"policy", "profile", b"profile", "sandbox", b"sandbox", "summary", b"summary", "valid", b"valid"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ValidateResponse: _TypeAlias = ValidateResponse  # noqa: Y015
+
+@_typing.final
+class PolicyEffect(_message.Message):
+    """What a policy file did to a report (HTTP: the report's `policy`)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SOURCE_FIELD_NUMBER: _builtins.int
+    CHANGED_FIELD_NUMBER: _builtins.int
+    source: _builtins.str
+    """The policy file, as the service was given it."""
+    @_builtins.property
+    def changed(self) -> _containers.RepeatedCompositeFieldContainer[Global___PolicyChange]:
+        """Every finding the policy changed, in report order."""
+
+    def __init__(
+        self,
+        *,
+        source: _builtins.str = ...,
+        changed: _abc.Iterable[Global___PolicyChange] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed", b"changed", "source", b"source"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PolicyEffect: _TypeAlias = PolicyEffect  # noqa: Y015
+
+@_typing.final
+class PolicyChange(_message.Message):
+    """One finding a policy file changed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RULE_FIELD_NUMBER: _builtins.int
+    PATH_FIELD_NUMBER: _builtins.int
+    WAS_FIELD_NUMBER: _builtins.int
+    NOW_FIELD_NUMBER: _builtins.int
+    rule: _builtins.str
+    """The finding's rule."""
+    path: _builtins.str
+    """The finding's JSON Pointer."""
+    was: Global___Severity.ValueType
+    """The severity the profile gave it."""
+    now: Global___PolicyAction.ValueType
+    """What the policy made of it."""
+    def __init__(
+        self,
+        *,
+        rule: _builtins.str = ...,
+        path: _builtins.str = ...,
+        was: Global___Severity.ValueType = ...,
+        now: Global___PolicyAction.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["now", b"now", "path", b"path", "rule", b"rule", "was", b"was"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PolicyChange: _TypeAlias = PolicyChange  # noqa: Y015
 
 @_typing.final
 class ValidateStreamRequest(_message.Message):
@@ -947,6 +1047,9 @@ class Rule(_message.Message):
     REFERENCE_FIELD_NUMBER: _builtins.int
     SCOPE_FIELD_NUMBER: _builtins.int
     CHECKED_FIELD_NUMBER: _builtins.int
+    DISABLED_FIELD_NUMBER: _builtins.int
+    CATALOG_SEVERITY_FIELD_NUMBER: _builtins.int
+    POLICY_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Stable identifier, e.g. "RUNSC-SELINUX"."""
     profile: _builtins.str
@@ -961,6 +1064,12 @@ class Rule(_message.Message):
     """What it needs to be decided."""
     checked: _builtins.bool
     """False for rules that need the host and are listed for reference only."""
+    disabled: _builtins.bool
+    """True when the policy file in force turns the rule off (HTTP: `enabled` false); proto3's default is "on"."""
+    catalog_severity: Global___Severity.ValueType
+    """The profile's own severity when the policy file in force changes the rule; unset otherwise."""
+    policy: _builtins.str
+    """What the policy file in force does to the rule, if anything (HTTP: `policy`)."""
     def __init__(
         self,
         *,
@@ -971,10 +1080,13 @@ class Rule(_message.Message):
         reference: _builtins.str = ...,
         scope: Global___RuleScope.ValueType = ...,
         checked: _builtins.bool = ...,
+        disabled: _builtins.bool = ...,
+        catalog_severity: Global___Severity.ValueType = ...,
+        policy: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["checked", b"checked", "id", b"id", "profile", b"profile", "reference", b"reference", "scope", b"scope", "severity", b"severity", "summary", b"summary"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["catalog_severity", b"catalog_severity", "checked", b"checked", "disabled", b"disabled", "id", b"id", "policy", b"policy", "profile", b"profile", "reference", b"reference", "scope", b"scope", "severity", b"severity", "summary", b"summary"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
