@@ -7,9 +7,11 @@
 #   docker run --rm -p 8443:8443 -v "$PWD/tls:/tls:ro" -e SPECGATE_PORT=8443 \
 #       -e SPECGATE_TLS_CERT=/tls/tls.crt -e SPECGATE_TLS_KEY=/tls/tls.key specgate
 #   docker run --rm -p 8080:8080 -p 50051:50051 -e SPECGATE_GRPC_PORT=50051 specgate   # gRPC beside HTTP
-# Pin the base image for reproducible builds: --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:<digest>
+# The base image is pinned by digest (the tag says what it is, the digest makes builds reproducible); to move to a
+# newer build: `docker buildx imagetools inspect python:3.11-slim-bookworm` and replace the digest, or override it
+# with --build-arg PYTHON_IMAGE=...
 # tests/deploy/test_image.py performs the install steps below in a fresh virtual environment and serves from it.
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b
 
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore

@@ -111,6 +111,8 @@ def test_the_dockerfile_installs_as_this_test_does() -> None:
 def test_runtime_stage_is_small_and_unprivileged() -> None:
     build, runtime = _stages()
     assert runtime.base == build.base and runtime.base.startswith("python:3.11-slim")
+    name, _, digest = runtime.base.partition("@sha256:")
+    assert len(digest) == 64 and all(c in "0123456789abcdef" for c in digest), "base pinned by digest"
     assert runtime.all("COPY") == ["--from=build /opt/specgate /opt/specgate"], "only the venv"
     for command in runtime.all("RUN"):
         assert not any(word in command for word in ("apt-get", "gcc", "build-essential", "pip ")), command
