@@ -304,7 +304,7 @@ def decide(request: AdmissionRequest, *, policy: Policy, judge: Judge) -> Verdic
         else f"on the node's default runtime (profile {profile})"
     )
     try:
-        findings: Sequence[PodFindingLike] = _known_images_only(_distinct(judge(with_claim_templates(obj), profile)))
+        findings: Sequence[PodFindingLike] = _distinct(judge(with_claim_templates(obj), profile))
     except WorkloadError as exc:
         return _malformed(who, exc, audit, profile)
     except Exception as exc:  # a bug in a rule must not admit what it could not judge
@@ -342,19 +342,6 @@ def _malformed(
         profile=profile,
         subject=who,
     )
-
-
-UNKNOWN_IMAGE_RULE = "KUBE-IMAGE-UNKNOWN"
-ARGS_RULES = frozenset({"RUNSC-ARGS-REQUIRED", "RUNSC2018-ARGS-REQUIRED", "OCI-PROC-ARGS-MIN"})
-"""Empty process.args because the node model does not know the image's ENTRYPOINT: on a real node the image
-supplies it (or containerd itself refuses the container), so the runtime's "args required" is not the Pod's fault."""
-
-
-def _known_images_only(findings: list[PodFindingLike]) -> list[PodFindingLike]:
-    unknown = {(f.container_kind, f.container) for f in findings if f.rule == UNKNOWN_IMAGE_RULE}
-    if not unknown:
-        return findings
-    return [f for f in findings if not (f.rule in ARGS_RULES and (f.container_kind, f.container) in unknown)]
 
 
 def with_claim_templates(obj: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from app.core.kube.oci import (
     process_args,
     replace_or_append_env,
     resolve_user,
+    unknown_entrypoint,
+    unknown_entrypoint_message,
 )
 from app.core.kube.resources import SANDBOX_OOM, CriResources
 from app.core.kube.security import (
@@ -147,12 +149,12 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
 
     # process: args, env, cwd, tty
     args = process_args(c.command, c.args, image)
-    prov.mark("/process/args", c.src.get("args") or c.pointer + ("/command" if c.command else "/args"))
-    if not args:
-        notes.append(
-            Note("KUBE-IMAGE-UNKNOWN", "info", c.pointer,
-                 f"the Pod gives no command and the node model does not know image {c.image!r}: process.args is empty")
-        )  # fmt: skip
+    if not args and c.image not in node.images:
+        args = unknown_entrypoint(c.image)
+        prov.mark("/process/args", c.pointer + "/image")
+        notes.append(Note("KUBE-IMAGE-UNKNOWN", "info", c.pointer, unknown_entrypoint_message(c.image)))
+    else:
+        prov.mark("/process/args", c.src.get("args") or c.pointer + ("/command" if c.command else "/args"))
     env = replace_or_append_env([DEFAULT_PATH], [f"HOSTNAME={sb.hostname or node.node_name}"])
     env = replace_or_append_env(env, [*image.env, *(f"{k}={v}" for k, v, _ in c.env)])
     for i, item in enumerate(env):

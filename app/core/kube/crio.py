@@ -34,6 +34,8 @@ from app.core.kube.oci import (
     process_args,
     replace_or_append_env,
     resolve_user,
+    unknown_entrypoint,
+    unknown_entrypoint_message,
 )
 from app.core.kube.resources import SANDBOX_OOM
 from app.core.kube.security import crio_cap, has_selinux_options
@@ -183,8 +185,12 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
     env = replace_or_append_env([DEFAULT_PATH, "TERM=xterm", f"HOSTNAME={sb.hostname or node.node_name}"],
                                 [*image.env, *(f"{k}={v}" for k, v, _ in c.env)])  # fmt: skip
     caps = _caps(node, c)
-    process: Json = {"user": {}, "args": process_args(c.command, c.args, image), "env": env,
-                     "cwd": c.working_dir or image.working_dir or "/"}  # fmt: skip
+    args = process_args(c.command, c.args, image)
+    if not args and c.image not in node.images:
+        args = unknown_entrypoint(c.image)
+        prov.mark("/process/args", c.pointer + "/image")
+        notes.append(Note("KUBE-IMAGE-UNKNOWN", "info", c.pointer, unknown_entrypoint_message(c.image)))
+    process: Json = {"user": {}, "args": args, "env": env, "cwd": c.working_dir or image.working_dir or "/"}
     if c.tty:
         process["terminal"] = True
     process["capabilities"] = {k: list(caps) for k in ("bounding", "effective", "permitted")} if caps else {}
@@ -297,8 +303,6 @@ def container_spec(node: NodeModel, pod: PodIdentity, sb: CriSandbox, c: CriCont
     if c.readonly_rootfs:
         root["readonly"] = True
         prov.mark("/root/readonly", c.src.get("readonly_rootfs"))
-    if not process["args"]:
-        notes.append(Note("KUBE-IMAGE-UNKNOWN", "info", c.pointer, f"image {c.image!r} unknown: process.args is empty"))
     return {
         "ociVersion": node.oci_version if node.oci_version != "1.2.1" else CRIO_OCI_VERSION,
         "process": process,

@@ -144,6 +144,22 @@ def process_args(command: list[str] | None, args: list[str] | None, image: Image
     return cmd + arg
 
 
+def unknown_entrypoint(image_ref: str) -> list[str]:
+    """process.args for a container whose command comes from an image the node model does not know.
+
+    The node would take the image's ENTRYPOINT/CMD; unknown is not empty, so the args hold one clearly marked
+    placeholder naming the image instead of nothing (an empty args would be refused by every runtime).
+    """
+    return [f"<entrypoint of image {image_ref}>"]
+
+
+def unknown_entrypoint_message(image_ref: str) -> str:
+    return (
+        f"the Pod gives no command and the node model does not know image {image_ref!r}: its ENTRYPOINT/CMD is "
+        f"unknown, so process.args holds the placeholder {unknown_entrypoint(image_ref)[0]!r}"
+    )
+
+
 def bind(mount: CriMount, options: list[str], userns: list[Json] | None) -> Json:
     out: Json = {"destination": mount.container_path, "type": "bind", "source": mount.host_path, "options": options}
     if userns is not None and mount.id_mapped:

@@ -328,15 +328,6 @@ def test_the_same_finding_in_three_capability_sets_is_reported_once() -> None:
     assert len(verdict.findings) == 1 and len(verdict.warnings) == 1
 
 
-def test_args_required_is_not_held_against_a_pod_whose_image_the_node_model_does_not_know() -> None:
-    unknown = F("KUBE-IMAGE-UNKNOWN", severity="info", container="app")
-    args = F("RUNSC-ARGS-REQUIRED", container="app", pod_path="/spec/containers/0/args")
-    other = F("RUNSC-ARGS-REQUIRED", container="known", pod_path="/spec/containers/1/args")
-    verdict = decide(request(), policy=Policy(), judge=Judge(unknown, args, other))
-    assert [f.container for f in verdict.findings if f.rule == "RUNSC-ARGS-REQUIRED"] == ["known"]
-    assert decide(request(), policy=Policy(), judge=Judge(unknown, args)).allowed
-
-
 def test_statefulset_claim_templates_are_volumes_of_its_pods() -> None:
     sts = {
         "kind": "StatefulSet",

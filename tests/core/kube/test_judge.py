@@ -161,3 +161,31 @@ def test_the_selinux_note_is_only_a_warning_where_runsc_judges() -> None:
     translation = translate(pod)
     again = verdict_of(translation, profile="oci")
     assert again.model_dump() == runc.model_dump()
+
+
+@pytest.mark.parametrize("profile", ["runsc", "runsc-2018", "oci"])
+def test_an_unknown_image_gives_an_info_note_and_no_args_error(profile: str) -> None:
+    cronjob = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "cleanup", "namespace": "ops"},
+        "spec": {
+            "schedule": "0 * * * *",
+            "jobTemplate": {
+                "spec": {
+                    "template": {
+                        "spec": {
+                            "restartPolicy": "OnFailure",
+                            "containers": [{"name": "cleanup", "image": "registry.example.com/ops/cleanup:2.0.0"}],
+                        }
+                    }
+                }
+            },
+        },
+    }
+    verdict = judge_object(cronjob, profile=profile)
+    assert not [f.rule for f in errors(verdict) if "ARGS" in f.rule], errors(verdict)
+    notes = [f for f in verdict.all_findings() if f.rule == "KUBE-IMAGE-UNKNOWN"]
+    assert [(f.severity, f.container, f.pod_path) for f in notes] == [
+        ("info", "cleanup", "/spec/jobTemplate/spec/template/spec/containers/0")
+    ]

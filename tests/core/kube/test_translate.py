@@ -251,6 +251,18 @@ def test_args_env_and_image_config() -> None:
     assert c.source("/process/env/2") == "/spec/containers/0/env/1"
 
 
+@pytest.mark.parametrize("cri", ["containerd", "cri-o"])
+def test_an_unknown_image_entrypoint_is_a_marked_placeholder_not_empty_args(cri: str) -> None:
+    node = NodeModel(cri=cri)  # type: ignore[arg-type]
+    c = app(pod({"command": None, "image": "registry.example.com/ops/cleanup:2.0.0"}), node)
+    assert c.config["process"]["args"] == ["<entrypoint of image registry.example.com/ops/cleanup:2.0.0>"]
+    assert c.source("/process/args") == "/spec/containers/0/image"
+    assert [(n.rule, n.severity, n.pod_path) for n in c.notes] == [("KUBE-IMAGE-UNKNOWN", "info", "/spec/containers/0")]
+    known = NodeModel(cri=cri, images={"example/app:1": ImageConfig()})  # type: ignore[arg-type]
+    empty = app(pod({"command": None}), known)  # a known image with no ENTRYPOINT/CMD really gives nothing to run
+    assert empty.config["process"]["args"] == [] and not empty.notes
+
+
 # --- volumes and mounts ---------------------------------------------------------------------------------------------
 
 
