@@ -304,7 +304,7 @@ def decide(request: AdmissionRequest, *, policy: Policy, judge: Judge) -> Verdic
         else f"on the node's default runtime (profile {profile})"
     )
     try:
-        findings: Sequence[PodFindingLike] = _distinct(judge(with_claim_templates(obj), profile))
+        findings: Sequence[PodFindingLike] = _distinct(judge(obj, profile))
     except WorkloadError as exc:
         return _malformed(who, exc, audit, profile)
     except Exception as exc:  # a bug in a rule must not admit what it could not judge
@@ -344,35 +344,6 @@ def _malformed(
     )
 
 
-def with_claim_templates(obj: dict[str, Any]) -> dict[str, Any]:
-    """A StatefulSet whose Pod template also lists the volumes its volumeClaimTemplates give every Pod.
-
-    The StatefulSet controller adds one persistentVolumeClaim volume per claim template (named after it) to each
-    Pod it creates, so a container may mount `data` with no `data` in the template's volumes. The volumes are
-    appended, so every pointer into the submitted object stays valid. Other objects are returned as they are.
-    """
-    spec = obj.get("spec")
-    if obj.get("kind") != "StatefulSet" or not isinstance(spec, dict):
-        return obj
-    claims = spec.get("volumeClaimTemplates")
-    template = spec.get("template")
-    if not isinstance(claims, list) or not claims or not isinstance(template, dict):
-        return obj
-    pod = template.get("spec")
-    if not isinstance(pod, dict) or not isinstance(pod.get("volumes", []), list):
-        return obj
-    volumes = list(pod.get("volumes") or [])
-    have = {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)}
-    owner = _meta(obj).get("name") or "statefulset"
-    for claim in claims:
-        name = _meta(claim if isinstance(claim, dict) else None).get("name")
-        if isinstance(name, str) and name and name not in have:
-            volumes.append({"name": name, "persistentVolumeClaim": {"claimName": f"{name}-{owner}-0"}})
-            have.add(name)
-    pod = {**pod, "volumes": volumes}
-    return {**obj, "spec": {**spec, "template": {**template, "spec": pod}}}
-
-
 def _distinct(findings: Iterable[PodFindingLike]) -> list[PodFindingLike]:
     # One bad capability is one mistake, though it lands in three capability sets of the config.json.
     seen: set[tuple[str, str | None, str | None, str]] = set()
@@ -403,7 +374,7 @@ def _existing_as_warnings(
     if not any(f.severity == "error" for f in findings):
         return list(findings)
     try:
-        before = judge(with_claim_templates(old if old.get("kind") else {**old, "kind": kind}), profile)
+        before = judge(old if old.get("kind") else {**old, "kind": kind}, profile)
     except Exception:  # an old object that cannot be judged excuses nothing
         return list(findings)
     had = {(f.rule, f.pod_path, f.container_kind, f.container, f.message) for f in before if f.severity == "error"}

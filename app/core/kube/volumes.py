@@ -87,11 +87,7 @@ PROPAGATION: dict[Any, Propagation] = {
 
 def mounts(node: NodeModel, pod: PodIdentity, source: PodSource, c: CriContainer, container: dict[str, Any]) -> None:
     """kubelet makeMounts: the volume mounts, then /etc/hosts, then the termination log."""
-    volumes = {
-        str(v.get("name")): (v, join(source.spec_pointer, "volumes", i))
-        for i, v in enumerate(source.spec.get("volumes") or [])
-        if isinstance(v, dict)
-    }
+    volumes = source.volumes
     id_mapped = source.spec.get("hostUsers") is False
     mounts = container.get("volumeMounts") or []
     if not isinstance(mounts, list):

@@ -7,7 +7,8 @@ CronJob, `/template/spec` for a PodTemplate).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import WorkloadError
@@ -47,6 +48,9 @@ class PodSource:
     """JSON Pointer of the Pod spec in the submitted object, e.g. `/spec/template/spec`."""
     runtime_class_name: str | None
     object: dict[str, Any]
+    volumes: Mapping[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    """The Pod's volumes by name, each with its pointer in the submitted object: the spec's `volumes` and, for a
+    StatefulSet, one persistentVolumeClaim volume per `volumeClaimTemplates` entry (see `claim_template_volumes`)."""
 
     @property
     def annotations(self) -> dict[str, Any]:
@@ -96,6 +100,16 @@ def find_pod(obj: Any) -> PodSource:
     name = _str(metadata.get("name")) or _str(outer.get("name")) or _str(outer.get("generateName"))
     namespace = _str(metadata.get("namespace")) or _str(outer.get("namespace")) or "default"
     base = ptr(*tokens)
+    spec_pointer = join(base, "spec")
+    volumes: dict[str, tuple[dict[str, Any], str]] = {}
+    listed = spec.get("volumes")
+    if isinstance(listed, list):
+        for i, volume in enumerate(listed):
+            if isinstance(volume, dict):
+                volumes[str(volume.get("name"))] = (volume, join(spec_pointer, "volumes", i))
+    if kind == "StatefulSet":
+        owner = _str(outer.get("name")) or name or "statefulset"
+        volumes.update(claim_template_volumes(obj.get("spec"), owner))
     runtime_class = spec.get("runtimeClassName")
     return PodSource(
         kind=kind,
@@ -104,7 +118,29 @@ def find_pod(obj: Any) -> PodSource:
         metadata=metadata,
         spec=spec,
         metadata_pointer=join(base, "metadata"),
-        spec_pointer=join(base, "spec"),
+        spec_pointer=spec_pointer,
         runtime_class_name=runtime_class if isinstance(runtime_class, str) and runtime_class else None,
         object=obj,
+        volumes=volumes,
     )
+
+
+def claim_template_volumes(spec: Any, owner: str, ordinal: int = 0) -> dict[str, tuple[dict[str, Any], str]]:
+    """The volumes a StatefulSet's `volumeClaimTemplates` give each of its Pods, by name, with their pointers.
+
+    The StatefulSet controller (pkg/controller/statefulset stateful_set_utils.go updateStorage) gives every Pod one
+    persistentVolumeClaim volume per claim template, named after the template, claiming `<template>-<set>-<ordinal>`;
+    a template volume of the same name is replaced by it. Pointers go to `/spec/volumeClaimTemplates/N`, a field of
+    the submitted object. Entries without a usable name are skipped (the apiserver refuses them).
+    """
+    claims = spec.get("volumeClaimTemplates") if isinstance(spec, dict) else None
+    out: dict[str, tuple[dict[str, Any], str]] = {}
+    if not isinstance(claims, list):
+        return out
+    for i, claim in enumerate(claims):
+        metadata = claim.get("metadata") if isinstance(claim, dict) else None
+        name = _str(metadata.get("name")) if isinstance(metadata, dict) else None
+        if name is not None:  # a later template of the same name wins, as in the controller's map
+            volume = {"name": name, "persistentVolumeClaim": {"claimName": f"{name}-{owner}-{ordinal}"}}
+            out[name] = (volume, ptr("spec", "volumeClaimTemplates", i))
+    return out

@@ -20,7 +20,6 @@ from app.core.kube.admission import (
     decide,
     parse_review,
     warning_lines,
-    with_claim_templates,
 )
 from app.core.kube.policy import SKIP_ANNOTATION, Policy
 from app.models import AdmissionRequest, AdmissionReviewResponse
@@ -328,25 +327,6 @@ def test_the_same_finding_in_three_capability_sets_is_reported_once() -> None:
     assert len(verdict.findings) == 1 and len(verdict.warnings) == 1
 
 
-def test_statefulset_claim_templates_are_volumes_of_its_pods() -> None:
-    sts = {
-        "kind": "StatefulSet",
-        "metadata": {"name": "cache"},
-        "spec": {
-            "volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "conf"}}],
-            "template": {"spec": {"containers": [], "volumes": [{"name": "conf", "configMap": {"name": "c"}}]}},
-        },
-    }
-    judged = with_claim_templates(sts)
-    assert judged["spec"]["template"]["spec"]["volumes"] == [
-        {"name": "conf", "configMap": {"name": "c"}},
-        {"name": "data", "persistentVolumeClaim": {"claimName": "data-cache-0"}},
-    ]
-    assert len(sts["spec"]["template"]["spec"]["volumes"]) == 1  # the submitted object is left alone
-    deployment = {"kind": "Deployment", "spec": {"template": {"spec": {}}}}
-    assert with_claim_templates(deployment) is deployment
-
-
 def test_one_mistake_on_several_containers_is_one_error_in_the_message() -> None:
     flag = {"rule": "RUNSC-ANNOT-FLAG-NOT-ALLOWED", "pod_path": "/metadata/annotations/dev.gvisor.flag.platform"}
     findings = [
@@ -394,17 +374,7 @@ def test_warm_up_judges_with_every_profile_the_policy_uses() -> None:
     assert [profile for _, profile in judge.calls] == ["oci", "runsc"]
 
 
-def test_odd_names_in_claim_templates_and_ephemeral_containers_do_not_break_the_edge() -> None:
-    sts = {
-        "kind": "StatefulSet",
-        "metadata": {"name": "db"},
-        "spec": {
-            "volumeClaimTemplates": [{"metadata": {"name": ["data"]}}, "junk", {"metadata": {"name": "data"}}],
-            "template": {"spec": {"volumes": [{"name": ["x"]}, "junk"]}},
-        },
-    }
-    volumes = with_claim_templates(sts)["spec"]["template"]["spec"]["volumes"]
-    assert volumes[-1] == {"name": "data", "persistentVolumeClaim": {"claimName": "data-db-0"}}
+def test_odd_names_in_ephemeral_containers_do_not_break_the_edge() -> None:
     pod = copy.deepcopy(EXAMPLE["request"]["object"])
     old = copy.deepcopy(pod)
     old["spec"]["ephemeralContainers"] = [{"name": ["weird"]}, "junk"]

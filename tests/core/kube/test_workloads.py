@@ -99,3 +99,55 @@ def test_generate_name_names_the_pod_of_a_template() -> None:
     obj["metadata"] = {"generateName": "migrate-", "namespace": "db"}
     source = find_pod(obj)
     assert (source.name, source.namespace) == ("migrate", "db")
+
+
+def statefulset(claims: list[Any], volumes: list[Any]) -> dict[str, Any]:
+    container = {"name": "redis", "image": "redis:7", "command": ["redis-server"]}
+    container["volumeMounts"] = [{"name": "data", "mountPath": "/data"}, {"name": "conf", "mountPath": "/conf"}]
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "cache", "namespace": "db"},
+        "spec": {
+            "serviceName": "cache",
+            "volumeClaimTemplates": claims,
+            "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [container], "volumes": volumes}},
+        },
+    }
+
+
+def test_statefulset_claim_templates_are_pvc_volumes_of_its_pods() -> None:
+    from app.core.kube import translate
+
+    claims = [{"metadata": {"name": "data"}}, {"metadata": {"name": "conf"}}]
+    obj = statefulset(claims, [{"name": "conf", "configMap": {"name": "c"}}])
+    before = copy.deepcopy(obj)
+    source = find_pod(obj)
+    # the controller's updateStorage: one PVC volume per template; a template volume of the same name is replaced
+    assert {name: v for name, (v, _) in source.volumes.items()} == {
+        "data": {"name": "data", "persistentVolumeClaim": {"claimName": "data-cache-0"}},
+        "conf": {"name": "conf", "persistentVolumeClaim": {"claimName": "conf-cache-0"}},
+    }
+    assert {name: p for name, (_, p) in source.volumes.items()} == {
+        "data": "/spec/volumeClaimTemplates/0",
+        "conf": "/spec/volumeClaimTemplates/1",
+    }
+    app = translate(obj).containers[1]
+    assert not [n for n in app.notes if n.rule == "KUBE-VOLUME-MISSING"]
+    uid = translate(obj).identity.uid
+    data = next(m for m in app.config["mounts"] if m["destination"] == "/data")
+    assert data["source"].startswith(f"/var/lib/kubelet/pods/{uid}/volumes/kubernetes.io~csi/pvc-")
+    assert data["source"].endswith("/mount") and "rw" in data["options"]
+    assert obj == before  # the submitted object is left alone; every pointer stays valid in it
+
+
+def test_odd_claim_templates_are_skipped_and_other_kinds_have_none() -> None:
+    claims = [{"metadata": {"name": ["data"]}}, "junk", {"metadata": {"name": "data"}}, {"spec": {}}]
+    source = find_pod(statefulset(claims, [{"name": ["x"]}, "junk"]))
+    assert source.volumes["data"] == (
+        {"name": "data", "persistentVolumeClaim": {"claimName": "data-cache-0"}},
+        "/spec/volumeClaimTemplates/2",
+    )
+    deployment = statefulset(claims, [])
+    deployment["kind"] = "Deployment"
+    assert dict(find_pod(deployment).volumes) == {}
