@@ -18,7 +18,7 @@ from app.core.kube.identity import PodState
 from app.core.kube.node import NodeModel
 from app.core.kube.translate import TranslatedContainer, Translation, translate
 from app.core.kube.workloads import find_pod
-from app.core.loader import load
+from app.core.loader import Document
 from app.core.policy_file import Policy as PolicyFile, apply as apply_policy
 from app.core.profiles import get_profile
 from app.core.profiles.base import CheckOptions
@@ -69,7 +69,9 @@ def _judge_container(
 ) -> ContainerVerdict:
     prof = get_profile(profile)
     try:
-        report = judge(load(orjson.dumps(tc.config)), prof, options)
+        # The translation built this dict itself: its member names are unique and orjson's dump proves its strings
+        # are valid Unicode (it raises otherwise, as the loader would), so it is judged as is, without a re-parse.
+        report = judge(Document(data=tc.config, raw=orjson.dumps(tc.config)), prof, options)
         if policy is not None:  # the same policy file as /validate and the CLI, scoped by the object's namespace
             report = apply_policy(report, policy, namespace=namespace)
         findings = [

@@ -33,15 +33,22 @@ def _seccomp_data() -> Json:
 
 
 def default_seccomp(bounding: list[str], *, arch: str = "amd64", kernel_4_8: bool = True) -> Json:
-    """containerd's seccomp.DefaultProfile for a spec whose bounding set is `bounding` (a fresh copy each time)."""
-    return orjson.loads(_default_seccomp(tuple(bounding), arch, kernel_4_8))  # type: ignore[no-any-return]
+    """containerd's seccomp.DefaultProfile for a spec whose bounding set is `bounding`.
+
+    The top-level object and its lists are the caller's own; the syscall rules inside them are shared by every
+    spec with the same capability set and arch and must be treated as read-only (nothing in the translation or the
+    judges writes into them).
+    """
+    shared = _default_seccomp(tuple(bounding), arch, kernel_4_8)
+    return {**shared, "architectures": list(shared["architectures"]), "syscalls": list(shared["syscalls"])}
 
 
 @functools.lru_cache(maxsize=64)
-def _default_seccomp(bounding: tuple[str, ...], arch: str, kernel_4_8: bool) -> bytes:
-    # Built once per capability set and kept serialized: a deep copy of ~400 syscall names per container would
-    # cost milliseconds on the admission path; orjson re-reads the bytes in microseconds.
-    data = _seccomp_data()
+def _default_seccomp(bounding: tuple[str, ...], arch: str, kernel_4_8: bool) -> Json:
+    # Built once per capability set and arch: copying ~400 syscall names for every container would cost a large
+    # share of an admission review; the rules are constant, so specs share them (read-only) and only the
+    # containers around them are fresh.
+    data = orjson.loads(orjson.dumps(_seccomp_data()))  # detached from the data file's cached tree
     syscalls: list[Json] = list(data["base"])
     if kernel_4_8:
         syscalls += data["kernel_4_8"]
@@ -51,8 +58,7 @@ def _default_seccomp(bounding: tuple[str, ...], arch: str, kernel_4_8: bool) -> 
     if "CAP_SYS_ADMIN" not in bounding:
         syscalls += data["not_admin"]["s390x" if arch == "s390x" else "default"]
         syscalls += data["not_admin"]["clone3"]
-    profile = {"defaultAction": "SCMP_ACT_ERRNO", "architectures": data["arches"].get(arch, []), "syscalls": syscalls}
-    return orjson.dumps(profile)
+    return {"defaultAction": "SCMP_ACT_ERRNO", "architectures": data["arches"].get(arch, []), "syscalls": syscalls}
 
 
 def apply_capabilities(

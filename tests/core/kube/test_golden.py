@@ -13,6 +13,8 @@ import json
 import pytest
 
 from app import core
+from app.core.kube import judge_object, security, translate
+from app.core.kube.node import CONTAINERD_CAPS
 from tests.core.kube.golden import CORPUS, Case, cases, corpus_document, diff, translated
 from tests.core.test_k8s_corpus import EXPECTED
 
@@ -199,3 +201,30 @@ def test_translated_documents_get_the_corpus_verdict(
     errors = {f.rule for f in report.findings if f.severity == "error"}
     expected = set() if name in BROKEN_ON_PURPOSE else set(EXPECTED[name][profile].errors)
     assert errors == expected, [(f.rule, f.path) for f in report.findings if f.severity == "error"]
+
+
+PLAIN_JSON = (dict, list, str, int, float, bool, type(None))
+
+
+def _plain_json_problems(node: object, pointer: str = "") -> list[str]:
+    if type(node) not in PLAIN_JSON:
+        return [f"{pointer or '/'}: {type(node).__name__}"]
+    if isinstance(node, dict):
+        bad = [f"{pointer}: key {k!r}" for k in node if type(k) is not str]
+        return bad + [p for k, v in node.items() for p in _plain_json_problems(v, f"{pointer}/{k}")]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _plain_json_problems(v, f"{pointer}/{i}")]
+    return []
+
+
+def test_translations_are_plain_json_so_the_judge_may_skip_the_reparse() -> None:
+    # judge_object hands the translated dict to the engine as a Document without parsing orjson's dump again; that
+    # is the same input only while every value is exactly a JSON type (a tuple would reach the rules as a tuple).
+    shared = security._default_seccomp(tuple(CONTAINERD_CAPS), "amd64", True)
+    before = json.dumps(shared)
+    for case in cases():
+        for container in translate(case.obj, case.node, state=case.state).containers:
+            assert _plain_json_problems(container.config) == [], (case.file, container.name)
+        for profile in ("runsc", "runsc-2018", "oci"):
+            judge_object(case.obj, profile=profile, node=case.node, state=case.state)
+    assert json.dumps(shared) == before  # the shared RuntimeDefault rules are read-only for the judges
