@@ -90,9 +90,8 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     pins = dict(line.split("==") for line in CONSTRAINTS.read_text().splitlines() if line and not line.startswith("#"))
     for name in closure(requirements, exclude=DISTRIBUTIONS):
         installed = metadata.version(name)
-        assert pins.get(name) == installed, (
-            f"{name} {installed} here, {pins.get(name)} in constraints.txt: make install"
-        )
+        assert name in pins, f"{name} is a runtime dependency missing from constraints.txt: make constraints"
+        assert pins[name] == installed, f"{name} {installed} here, {pins[name]} in constraints.txt: make install"
         pack_installed(name, wheels)
     # The Dockerfile's install step, with this venv and wheelhouse in place of /opt/specgate and /wheels.
     _run(sys.executable, "-m", "venv", "--without-pip", venv)
