@@ -57,11 +57,18 @@ class FeaturesDocument:
     potentially_unsafe: tuple[str, ...] | None = None
     linux: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    _lists: dict[tuple[str, ...], frozenset[str] | None] = field(default_factory=dict, repr=False, compare=False)
+    """linux_list answers, built once per document (a profile asks for the same lists on every config)."""
 
     def linux_list(self, *keys: str) -> frozenset[str] | None:
         """A list under `linux` (e.g. `linux_list("seccomp", "actions")`), None when the document does not say."""
-        value = self.linux_value(*keys)
-        return frozenset(v for v in value if isinstance(v, str)) if isinstance(value, list) else None
+        try:
+            return self._lists[keys]
+        except KeyError:
+            value = self.linux_value(*keys)
+            found = frozenset(v for v in value if isinstance(v, str)) if isinstance(value, list) else None
+            self._lists[keys] = found
+            return found
 
     def linux_flag(self, *keys: str) -> bool | None:
         """A boolean under `linux` (e.g. `linux_flag("apparmor", "enabled")`), None when the document does not say."""
