@@ -13,7 +13,7 @@ import json
 import pytest
 
 from app import core
-from app.core.kube import judge_object, security, translate
+from app.core.kube import security, translate, verdict_of
 from app.core.kube.node import CONTAINERD_CAPS
 from tests.core.kube.golden import CORPUS, Case, cases, corpus_document, diff, translated
 from tests.core.test_k8s_corpus import EXPECTED
@@ -223,8 +223,11 @@ def test_translations_are_plain_json_so_the_judge_may_skip_the_reparse() -> None
     shared = security._default_seccomp(tuple(CONTAINERD_CAPS), "amd64", True)
     before = json.dumps(shared)
     for case in cases():
-        for container in translate(case.obj, case.node, state=case.state).containers:
+        translation = translate(case.obj, case.node, state=case.state)
+        for container in translation.containers:
             assert _plain_json_problems(container.config) == [], (case.file, container.name)
+        configs = json.dumps([c.config for c in translation.containers])
         for profile in ("runsc", "runsc-2018", "oci"):
-            judge_object(case.obj, profile=profile, node=case.node, state=case.state)
+            verdict_of(translation, profile=profile)
+        assert json.dumps([c.config for c in translation.containers]) == configs, case.file  # judged, not changed
     assert json.dumps(shared) == before  # the shared RuntimeDefault rules are read-only for the judges
