@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +29,14 @@ class Run:
 
 
 @pytest.fixture
-def run() -> Run:
-    return Run()
+def run() -> Iterator[Run]:
+    # `specgate serve` exports the settings it was given (SPECGATE_*) so that uvicorn's workers see them; run
+    # in-process, that must not leak into later tests (a gRPC test once started its server with a stale TLS key).
+    saved = {k: v for k, v in os.environ.items() if k.startswith("SPECGATE_")}
+    yield Run()
+    for key in [k for k in os.environ if k.startswith("SPECGATE_") and k not in saved]:
+        del os.environ[key]
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")
