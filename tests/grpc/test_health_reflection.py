@@ -155,4 +155,7 @@ def test_graceful_stop_lets_a_call_in_flight_finish_and_refuses_new_ones() -> No
             await asyncio.wait_for(stopping, timeout=10)
         return seen
 
-    assert asyncio.run(scenario()) == ["before", "UNAVAILABLE", "during"]
+    before, refused, during = asyncio.run(scenario())
+    # grpc-core refuses a call that races the stop either way: GOAWAY already read by the client (UNAVAILABLE) or
+    # the call reaching a server that is shutting down (CANCELLED); which one depends on the machine's timing.
+    assert (before, during) == ("before", "during") and refused in ("UNAVAILABLE", "CANCELLED")
