@@ -12,21 +12,13 @@ from typing import Any
 from app.core.capabilities import SET_NAMES
 from app.core.features.document import FeaturesDocument, precedence_key
 from app.core.pointer import ptr
+from app.core.profiles.oci.context import arr, obj
 from app.core.profiles.oci.versions import parse
 from app.core.rules import Findings
 
-HOOK_KINDS = ("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")
 IDMAP_OPTIONS = frozenset({"idmap", "ridmap"})
 FILESYSTEM_FLAGS = frozenset({"newinstance", "userxattr", "volatile", "nsdelegate", "memory_recursiveprot"})
 """Filesystem data words without '=' (devpts, overlay, cgroup2): passed to mount(2) as data, never in mountOptions."""
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _arr(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _unknown(out: Findings, path: str, what: str, prop: str) -> None:
@@ -43,7 +35,7 @@ def check(config: dict[str, Any], feats: FeaturesDocument, out: Findings) -> Non
     _hooks(config, feats, out)
     _mounts(config, feats, out)
     _annotations(config, feats, out)
-    process = _obj(config.get("process"))
+    process = obj(config.get("process"))
     _capabilities(process, feats, out)
     _security_modules(config, process, feats, out)
     linux = config.get("linux")
@@ -99,10 +91,10 @@ def _hooks(config: dict[str, Any], feats: FeaturesDocument, out: Findings) -> No
 def _mounts(config: dict[str, Any], feats: FeaturesDocument, out: Findings) -> None:
     idmap = feats.linux_flag("mountExtensions", "idmap", "enabled")
     told_unknown_options = False
-    for index, mount in enumerate(_arr(config.get("mounts"))):
+    for index, mount in enumerate(arr(config.get("mounts"))):
         if not isinstance(mount, dict):
             continue
-        options = _arr(mount.get("options"))
+        options = arr(mount.get("options"))
         for at, option in enumerate(options):
             if not isinstance(option, str) or "=" in option or option in IDMAP_OPTIONS or option in FILESYSTEM_FLAGS:
                 continue  # name=value is filesystem data for mount(2), which features.md keeps out of the list
@@ -155,7 +147,7 @@ def _capabilities(process: dict[str, Any], feats: FeaturesDocument, out: Finding
         return
     known = feats.linux_list("capabilities")
     for set_name in SET_NAMES:
-        names = _arr(caps.get(set_name))
+        names = arr(caps.get(set_name))
         if not names:
             continue
         if known is None:
@@ -185,7 +177,7 @@ def _security_modules(config: dict[str, Any], process: dict[str, Any], feats: Fe
         p
         for p, v in (
             ("/process/selinuxLabel", process.get("selinuxLabel")),
-            ("/linux/mountLabel", _obj(config.get("linux")).get("mountLabel")),
+            ("/linux/mountLabel", obj(config.get("linux")).get("mountLabel")),
         )
         if v
     ]
@@ -199,7 +191,7 @@ def _security_modules(config: dict[str, Any], process: dict[str, Any], feats: Fe
 
 
 def _namespaces(linux: dict[str, Any], feats: FeaturesDocument, out: Findings) -> None:
-    namespaces = _arr(linux.get("namespaces"))
+    namespaces = arr(linux.get("namespaces"))
     if not namespaces:
         return
     known = feats.linux_list("namespaces")
@@ -207,7 +199,7 @@ def _namespaces(linux: dict[str, Any], feats: FeaturesDocument, out: Findings) -
         _unknown(out, "/linux/namespaces", "namespaces", "`linux.namespaces` list")
         return
     for index, entry in enumerate(namespaces):
-        kind = _obj(entry).get("type")
+        kind = obj(entry).get("type")
         if isinstance(kind, str) and kind not in known:
             out.add(
                 "FEAT-NAMESPACE",
@@ -224,7 +216,7 @@ def _systemd_style(path: str) -> bool:
 
 
 def _cgroups(linux: dict[str, Any], feats: FeaturesDocument, out: Findings) -> None:
-    resources = _obj(linux.get("resources"))
+    resources = obj(linux.get("resources"))
     cgroups_path = linux.get("cgroupsPath")
     needs: list[tuple[str, str, str, str]] = []  # (path, what, feature, rule)
     if resources.get("unified"):
@@ -283,7 +275,7 @@ def _seccomp(linux: dict[str, Any], feats: FeaturesDocument, out: Findings) -> N
         "FEAT-SECCOMP-ACTION",
         "seccomp action",
     )
-    for index, arch in enumerate(_arr(seccomp.get("architectures"))):
+    for index, arch in enumerate(arr(seccomp.get("architectures"))):
         _listed(
             out,
             archs,
@@ -292,7 +284,7 @@ def _seccomp(linux: dict[str, Any], feats: FeaturesDocument, out: Findings) -> N
             "FEAT-SECCOMP-ARCH",
             "seccomp architecture",
         )
-    for index, flag in enumerate(_arr(seccomp.get("flags"))):
+    for index, flag in enumerate(arr(seccomp.get("flags"))):
         where = ptr("linux", "seccomp", "flags", index)
         _listed(out, known_flags, flag, where, "FEAT-SECCOMP-FLAG", "seccomp flag")
         known = known_flags is None or flag in known_flags
@@ -302,8 +294,8 @@ def _seccomp(linux: dict[str, Any], feats: FeaturesDocument, out: Findings) -> N
                 where,
                 f"the runtime knows the seccomp flag {flag!r} but cannot apply it (kernel or libseccomp)",
             )
-    for index, rule in enumerate(_arr(seccomp.get("syscalls"))):
-        rule = _obj(rule)
+    for index, rule in enumerate(arr(seccomp.get("syscalls"))):
+        rule = obj(rule)
         _listed(
             out,
             actions,
@@ -312,11 +304,11 @@ def _seccomp(linux: dict[str, Any], feats: FeaturesDocument, out: Findings) -> N
             "FEAT-SECCOMP-ACTION",
             "seccomp action",
         )
-        for at, arg in enumerate(_arr(rule.get("args"))):
+        for at, arg in enumerate(arr(rule.get("args"))):
             _listed(
                 out,
                 operators,
-                _obj(arg).get("op"),
+                obj(arg).get("op"),
                 ptr("linux", "seccomp", "syscalls", index, "args", at, "op"),
                 "FEAT-SECCOMP-OPERATOR",
                 "seccomp operator",
@@ -358,7 +350,7 @@ def _memory_policy(linux: dict[str, Any], feats: FeaturesDocument, out: Findings
         "memory policy mode",
     )
     flags = feats.linux_list("memoryPolicy", "flags")
-    for index, flag in enumerate(_arr(policy.get("flags"))):
+    for index, flag in enumerate(arr(policy.get("flags"))):
         _listed(
             out,
             flags,

@@ -21,26 +21,28 @@ from app.core.errors import UnknownProfile
 from app.core.profiles import get_profile, profile_names
 from app.core.profiles.runsc import flags as runsc_flags, seccomp as runsc_seccomp
 from app.core.profiles.runsc.annotations import BOOL_ANNOTATIONS, REMAP_PREFIX, SECCOMP_PREFIX, TAR_UPPER
-from app.core.profiles.runsc.mounts import LINUX_MOUNT_OPTIONS
+from app.core.profiles.runsc.checks_linux import HOOK_KINDS
+from app.core.profiles.runsc.mounts import FILESYSTEM_DATA_OPTIONS, LINUX_MOUNT_OPTIONS
 
-HOOKS = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]
-_DATA_OPTIONS = frozenset(
-    "mode size uid gid nr_inodes nr_blocks huge mpol newinstance ptmxmode max hidepid subset".split()
-)
+HOOKS = list(HOOK_KINDS)
 _RECURSIVE_LOSSES = ("rro", "rnosuid", "rnoexec")
 """runsc warns that these recursive restrictions are lost in the sandbox: not options it honours."""
 
 
 @cache
-def _enum(name: str) -> list[str]:
+def _linux_definitions() -> dict[str, Any]:
     defs = orjson.loads(resources.files("app.core.schemas").joinpath("v1.3.0", "defs-linux.json").read_bytes())
-    values: list[str] = defs["definitions"][name]["enum"]
-    return sorted(values)
+    definitions: dict[str, Any] = defs["definitions"]
+    return definitions
+
+
+def _enum(name: str) -> list[str]:
+    return sorted(_linux_definitions()[name]["enum"])
 
 
 def _spec_mount_options() -> list[str]:
     # The Linux mount-option table of config.md (v1.3.0), as features.md's example lists it.
-    return sorted(LINUX_MOUNT_OPTIONS - _DATA_OPTIONS - {"idmap", "ridmap"})
+    return sorted(LINUX_MOUNT_OPTIONS - FILESYSTEM_DATA_OPTIONS - {"idmap", "ridmap"})
 
 
 def _runsc() -> dict[str, Any]:

@@ -25,17 +25,22 @@ GOFER_DATA = frozenset({"overlayfs_stale_read", "disable_file_handle_sharing", "
 RETYPED = {"/dev": "dev", "/dev/pts": "devpts"}
 """compileMounts: spec mounts at these (cleaned) destinations get the sentry's own filesystem type."""
 
-LINUX_MOUNT_OPTIONS = frozenset(
-    # mount(8) and the OCI Linux mount-option table: flags and propagation ...
-    """
-    acl async atime bind defaults dev diratime dirsync exec idmap iversion lazytime loud mand noacl noatime nodev
-    nodiratime noexec noiversion nolazytime nomand norelatime nostrictatime nosuid nosymfollow private ratime rbind
-    rdev rdiratime relatime remount rexec ridmap rnoatime rnodev rnodiratime rnorelatime rnostrictatime
-    rnosymfollow ro rprivate rrelatime rrw rshared rslave rstrictatime rsuid rsymfollow runbindable rw
-    shared silent slave strictatime suid symfollow sync tmpcopyup unbindable
-    """.split()
-    # ... and the data options of the filesystems CRI runtimes mount (tmpfs, devpts, mqueue, cgroup, proc).
-    + "mode size uid gid nr_inodes nr_blocks huge mpol newinstance ptmxmode max hidepid subset".split()
+FILESYSTEM_DATA_OPTIONS = frozenset(
+    # The data options of the filesystems CRI runtimes mount (tmpfs, devpts, mqueue, cgroup, proc).
+    "mode size uid gid nr_inodes nr_blocks huge mpol newinstance ptmxmode max hidepid subset".split()
+)
+LINUX_MOUNT_OPTIONS = (
+    frozenset(
+        # mount(8) and the OCI Linux mount-option table: flags and propagation ...
+        """
+        acl async atime bind defaults dev diratime dirsync exec idmap iversion lazytime loud mand noacl noatime nodev
+        nodiratime noexec noiversion nolazytime nomand norelatime nostrictatime nosuid nosymfollow private ratime
+        rbind rdev rdiratime relatime remount rexec ridmap rnoatime rnodev rnodiratime rnorelatime rnostrictatime
+        rnosymfollow ro rprivate rrelatime rrw rshared rslave rstrictatime rsuid rsymfollow runbindable rw
+        shared silent slave strictatime suid symfollow sync tmpcopyup unbindable
+        """.split()
+    )
+    | FILESYSTEM_DATA_OPTIONS  # ... and the filesystems' data options
 )
 """Options Linux knows: runsc ignores them in the sentry, but they are no typo.
 
