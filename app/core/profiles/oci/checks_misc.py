@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress, repeat
+from operator import itemgetter, not_
 from typing import Any
 
 from app.core.pointer import ptr
@@ -64,73 +68,26 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
     )
     # Decided once per document rather than once per mount: the declared version and the platform.
     since_1_2 = ctx.judged.at_least(1, 2)
-    windows = ctx.platform == "windows"
-    dests: list[tuple[int, str]] = []
-    for index, mount in enumerate(mounts):
-        if not isinstance(mount, dict):
-            continue
-        where = ("mounts", index)
-        dest = mount.get("destination")
-        if isinstance(dest, str):
-            if linuxish and not dest.startswith("/"):
-                # 1.2.0 relaxed "MUST be absolute" to SHOULD (a relative value is read relative to /, deprecated).
-                if since_1_2:
-                    ctx.add(
-                        "OCI-MNT-DEST-LINUX",
-                        ptr(*where, "destination"),
-                        f"destination {dest!r} is relative: it is read relative to / but that is deprecated; "
-                        f"write /{dest.lstrip('./')}",
-                    )
-                else:
-                    ctx.add(
-                        "OCI-MNT-DEST-LINUX",
-                        ptr(*where, "destination"),
-                        f"destination {dest!r} must be absolute before spec 1.2.0: write /{dest.lstrip('./')}",
-                        severity="error",
-                    )
-            elif not linuxish and not is_abs(dest, ctx.platform):
-                ctx.add(
-                    "OCI-MNT-DEST-ABS-OTHER",
-                    ptr(*where, "destination"),
-                    f"destination {dest!r} must be absolute on {ctx.platform}",
-                )
-            dests.append((index, dest))
-        source = mount.get("source")
-        if windows and isinstance(source, str) and _UNC.match(source):
-            ctx.add(
-                "OCI-MNT-SRC-WIN",
-                ptr(*where, "source"),
-                f"source {source!r} is a UNC path, which Windows containers do not support: "
-                "use a local directory of the host",
-            )
-        raw_options = arr(mount.get("options"))
-        bind = "bind" in raw_options or "rbind" in raw_options
-        if bind and not mount.get("source"):
-            ctx.add("OCI-MNT-BIND-SRC", ptr(*where, "source"), "a bind mount needs a source: the path to bind")
-        if linuxish and not bind and not mount.get("type"):
-            ctx.add(
-                "OCI-MNT-TYPE",
-                ptr(*where, "type"),
-                "no filesystem type: set type (e.g. tmpfs, proc) or add the bind option for a bind mount",
-            )
-        options = [o for o in raw_options if isinstance(o, str)]
-        # The option table came with v1.1.0 (idmap and ridmap with v1.2.0); before, options were free-form.
-        if linuxish and table is not None and not table.issuperset(options):
-            for o_index, option in enumerate(raw_options):
-                if isinstance(option, str) and "=" not in option and option not in table:
-                    ctx.add(
-                        "OCI-MNT-OPTS",
-                        ptr(*where, "options", o_index),
-                        f"{option!r} is not in the spec's option table; it is passed to mount(2) as "
-                        "filesystem-specific data",
-                    )
-        if "uidMappings" in mount or "gidMappings" in mount or "idmap" in options or "ridmap" in options:
-            _idmap(ctx, mount, where, options, since_1_2)  # else it has nothing to say: the usual mount
-    _order(ctx, dests)
+    batch = _batch(mounts, table) if linuxish and table is not None else None
+    for index in range(len(mounts)) if batch is None else batch.suspects:
+        mount = mounts[index]
+        if isinstance(mount, dict):
+            _mount(ctx, index, mount, linuxish, table, since_1_2)
+    if batch is None:
+        dests = [
+            (i, d) for i, m in enumerate(mounts) if isinstance(m, dict) and isinstance(d := m.get("destination"), str)
+        ]
+        paths = [_rooted(d) for _, d in dests]
+    else:
+        dests = list(enumerate(batch.destinations))
+        paths = batch.destinations if batch.clean else [_rooted(d) for d in batch.destinations]
+    # On Windows _order also judges nesting, and compares paths as Windows resolves them: always run it there.
+    if ctx.platform == "windows" or not _nothing_hidden(paths):
+        _order(ctx, dests)
     wanted = PLATFORM_FILESYSTEMS.get(ctx.platform)
     if wanted:
         # A relative destination is read relative to / (config.md#configMounts), so 'proc' provides /proc.
-        present = {_rooted(d) for _, d in dests}
+        present = set(paths)
         missing = [d for d in wanted if d not in present]
         if missing:
             ctx.add(
@@ -139,6 +96,157 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                 "these filesystems should be available in the container: "
                 + ", ".join(f"{d} ({wanted[d]})" for d in missing),
             )
+
+
+def _mount(
+    ctx: Context, index: int, mount: dict[str, Any], linuxish: bool, table: frozenset[str] | None, since_1_2: bool
+) -> None:
+    """The rules of one mount."""
+    where = ("mounts", index)
+    dest = mount.get("destination")
+    if isinstance(dest, str):
+        if linuxish and not dest.startswith("/"):
+            # 1.2.0 relaxed "MUST be absolute" to SHOULD (a relative value is read relative to /, deprecated).
+            if since_1_2:
+                ctx.add(
+                    "OCI-MNT-DEST-LINUX",
+                    ptr(*where, "destination"),
+                    f"destination {dest!r} is relative: it is read relative to / but that is deprecated; "
+                    f"write /{dest.lstrip('./')}",
+                )
+            else:
+                ctx.add(
+                    "OCI-MNT-DEST-LINUX",
+                    ptr(*where, "destination"),
+                    f"destination {dest!r} must be absolute before spec 1.2.0: write /{dest.lstrip('./')}",
+                    severity="error",
+                )
+        elif not linuxish and not is_abs(dest, ctx.platform):
+            ctx.add(
+                "OCI-MNT-DEST-ABS-OTHER",
+                ptr(*where, "destination"),
+                f"destination {dest!r} must be absolute on {ctx.platform}",
+            )
+    source = mount.get("source")
+    if ctx.platform == "windows" and isinstance(source, str) and _UNC.match(source):
+        ctx.add(
+            "OCI-MNT-SRC-WIN",
+            ptr(*where, "source"),
+            f"source {source!r} is a UNC path, which Windows containers do not support: "
+            "use a local directory of the host",
+        )
+    raw_options = arr(mount.get("options"))
+    bind = "bind" in raw_options or "rbind" in raw_options
+    if bind and not mount.get("source"):
+        ctx.add("OCI-MNT-BIND-SRC", ptr(*where, "source"), "a bind mount needs a source: the path to bind")
+    if linuxish and not bind and not mount.get("type"):
+        ctx.add(
+            "OCI-MNT-TYPE",
+            ptr(*where, "type"),
+            "no filesystem type: set type (e.g. tmpfs, proc) or add the bind option for a bind mount",
+        )
+    options = [o for o in raw_options if isinstance(o, str)]
+    # The option table came with v1.1.0 (idmap and ridmap with v1.2.0); before, options were free-form.
+    if linuxish and table is not None and not table.issuperset(options):
+        for o_index, option in enumerate(raw_options):
+            if isinstance(option, str) and "=" not in option and option not in table:
+                ctx.add(
+                    "OCI-MNT-OPTS",
+                    ptr(*where, "options", o_index),
+                    f"{option!r} is not in the spec's option table; it is passed to mount(2) as "
+                    "filesystem-specific data",
+                )
+    if "uidMappings" in mount or "gidMappings" in mount or "idmap" in options or "ridmap" in options:
+        _idmap(ctx, mount, where, options, since_1_2)  # else it has nothing to say: the usual mount
+
+
+_get: Callable[[dict[str, Any], str], Any] = dict.get
+_get_or: Callable[[dict[str, Any], str, Any], Any] = dict.get
+_NO_OPTIONS: list[Any] = []
+"""What a mount without options reads as in `_batch` (shared, never modified)."""
+_IDMAP_OPTIONS = frozenset({"idmap", "ridmap"})
+_MAPPINGS = ("uidMappings", "gidMappings")
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    suspects: list[int]
+    """Indices of the mounts `_mount` may have something to say about, in order; for the others it finds nothing."""
+    destinations: list[str]
+    """Every mount's destination (each mount is an object and each destination a string starting with '/')."""
+    clean: bool
+    """True when every destination is its own `_rooted` form already."""
+
+
+def _batch(mounts: list[Any], table: frozenset[str]) -> _Batch | None:
+    """Which mounts need `_mount` on a Linux platform, proved by C-level passes over the whole array.
+
+    None when the passes cannot tell (an entry that is not an object, options that are not an array...): then
+    every mount is looked at. Calling `_mount` on each of 2,000 mounts costs milliseconds; these passes (map
+    over C methods, set algebra) a fraction of that. Each test below is the negation of a condition under which
+    `_mount` reports something, so a mount that passes them all has nothing to report.
+    """
+    count = len(mounts)
+    try:
+        # TypeError from a C method given another type: an entry that is not an object, a destination that
+        # is not a string, an option that is not hashable.
+        destinations: list[str] = list(map(_get, mounts, repeat("destination")))
+        absolute = all(map(str.startswith, destinations, repeat("/")))
+        options: list[list[Any]] = list(map(_get_or, mounts, repeat("options"), repeat(_NO_OPTIONS)))
+        if not set(map(type, options)) <= {list}:
+            return None  # options that are not an array read as none (arr): let _mount say so
+        flat = set().union(*options)
+    except TypeError:
+        return None
+    suspects: set[int] = set()
+    if not absolute:  # OCI-MNT-DEST-LINUX
+        suspects.update(compress(range(count), map(not_, map(str.startswith, destinations, repeat("/")))))
+    for key in ("source", "type"):  # OCI-MNT-BIND-SRC needs no source, OCI-MNT-TYPE no type
+        if not all(map(_get, mounts, repeat(key))):
+            suspects.update(compress(range(count), map(not_, map(_get, mounts, repeat(key)))))
+    # OCI-MNT-OPTS: a string option outside the table that is not name=value data.
+    odd = {o for o in flat - table if isinstance(o, str) and "=" not in o}
+    if odd:
+        suspects.update(compress(range(count), map(not_, map(odd.isdisjoint, options))))
+    if not flat.isdisjoint(_IDMAP_OPTIONS):  # _idmap
+        suspects.update(compress(range(count), map(not_, map(_IDMAP_OPTIONS.isdisjoint, options))))
+    keys = set().union(*mounts)
+    for key in _MAPPINGS:  # _idmap
+        if key in keys:
+            suspects.update(compress(range(count), map(dict.__contains__, mounts, repeat(key))))
+    # _rooted leaves a destination as it is when it starts with one '/' and has no '//', '/.' or trailing '/';
+    # joined by NUL, a destination with any of them leaves one in the joined text (a NUL inside a destination
+    # can only add false alarms, which take the slow way).
+    joined = "\0".join(destinations)
+    clean = absolute and "//" not in joined and "/." not in joined and "/\0" not in joined and joined[-1:] != "/"
+    return _Batch(sorted(suspects), destinations, clean)
+
+
+_key = itemgetter(0)
+
+
+def _nothing_hidden(paths: list[str]) -> bool:
+    """True when no mount is hidden by a later one on the same directory or a parent (see `_order`).
+
+    `paths` are rooted destinations (`_rooted`) in mount order. With no duplicate and no '/', mount i is hidden
+    exactly when a later mount's path is a proper ancestor of its own. Sorted with a '/' appended, the paths
+    below p are exactly those right after p + '/' that start with it (the strings with a given prefix are one
+    run of the sorted order, led by the prefix itself), so only paths followed by such a run need a look.
+    False means "look closer" (`_order` decides), never "hidden".
+    """
+    count = len(paths)
+    if len(set(paths)) != count or "/" in paths:
+        return False
+    keyed = sorted(zip(map(str.__add__, paths, repeat("/")), range(count), strict=True))
+    keys = list(map(_key, keyed))
+    for at in compress(range(count - 1), map(str.startswith, keys[1:], keys)):
+        key, index = keyed[at]
+        below = at + 1
+        while below < count and keys[below].startswith(key):
+            if keyed[below][1] < index:
+                return False
+            below += 1
+    return True
 
 
 def _idmap(ctx: Context, mount: dict[str, Any], where: tuple[str, int], options: list[str], since_1_2: bool) -> None:

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+import random
 from typing import Any
+from unittest.mock import patch
 
+import orjson
 import pytest
 
+from app.core.profiles.base import CheckOptions
+from app.core.profiles.oci import checks_misc
 from app.core.profiles.oci.checks_misc import _rooted
-from app.core.profiles.oci.context import env_problem, env_problems
+from app.core.profiles.oci.context import Context, env_problem, env_problems
+from app.core.profiles.oci.versions import release_for
+from tests.conftest import SHARED
 
+BENCH = SHARED / "bench"
 PIECES = ["", "/", "//", ".", "..", "a", ".git", "b.c", "x/", "/./", "/../"]
 
 
@@ -37,3 +45,95 @@ def test_rooted_is_the_cleaned_path_read_relative_to_root() -> None:
 def test_env_problems_match_each_entry_alone(entries: list[Any]) -> None:
     expected = [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
     assert env_problems(entries) == expected
+
+
+# Mount pieces mixing the usual with every kind of oddity the per-mount rules look at.
+DESTINATIONS = ["/proc", "/dev", "/dev/pts", "dev/shm", "/dev/", "/dev//x", "/a/./b", "/a/../dev", "", "/", "/d\0x"]
+MOUNT_VALUES: list[tuple[str, list[Any]]] = [
+    ("destination", [*DESTINATIONS, None, 5]),
+    ("source", ["proc", "", None, 0, "/host"]),
+    ("type", ["tmpfs", "", None, "bind"]),
+    (
+        "options",
+        [
+            ["nosuid", "mode=755"],
+            ["rbind", "rw"],
+            ["bind"],
+            ["newinstance", "ro"],
+            ["idmap"],
+            ["ridmap", "rbind"],
+            [1, None, "ro"],
+            [["nested"]],
+            "ro",
+            None,
+            [],
+        ],
+    ),
+    ("uidMappings", [[{"containerID": 0, "hostID": 1000, "size": 1}]]),
+    ("gidMappings", [[{"containerID": 0, "hostID": 1000, "size": 1}]]),
+]
+
+
+def random_mounts(rng: random.Random, count: int) -> list[Any]:
+    """Mounts that are mostly usual, some with one or two odd members, now and then not an object at all."""
+    mounts: list[Any] = []
+    for _ in range(count):
+        if rng.random() < 0.03:
+            mounts.append(rng.choice([None, "x", [], 1]))
+            continue
+        mount: dict[str, Any] = {
+            "destination": rng.choice(["/proc", "/dev", "/dev/pts", "/sys", "/a", "/a/b", "/a/b/c", "/etc/hosts"]),
+            "source": "src",
+            "type": "tmpfs",
+            "options": ["nosuid", "nodev"],
+        }
+        for _ in range(rng.choice([0, 0, 0, 1, 2])):
+            key, values = rng.choice(MOUNT_VALUES)
+            value = rng.choice(values)
+            if value is None and rng.random() < 0.5:
+                mount.pop(key, None)
+            else:
+                mount[key] = value
+        mounts.append(mount)
+    return mounts
+
+
+def mount_findings(mounts: list[Any], version: str, platform: str, fast: bool) -> list[tuple[str, str, str]]:
+    """The findings of the mount rules, through the batch shortcuts or (fast=False) mount by mount."""
+    ctx = Context(data={"mounts": mounts}, judged=release_for(version), options=CheckOptions(platform=platform))
+    if fast:
+        checks_misc._mounts(ctx, mounts)
+    else:
+        with (
+            patch.object(checks_misc, "_batch", lambda mounts, table: None),
+            patch.object(checks_misc, "_nothing_hidden", lambda paths: False),
+        ):
+            checks_misc._mounts(ctx, mounts)
+    return [(rule, path, message) for rule, _, path, message in ctx.findings.entries]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mount_shortcuts_report_what_mount_by_mount_reports(seed: int) -> None:
+    rng = random.Random(seed)
+    mounts = random_mounts(rng, rng.choice([0, 1, 3, 10, 40]))
+    for version in ("1.0.2", "1.1.0", "1.2.0"):
+        for platform in ("linux", "vm", "windows", "freebsd"):
+            assert mount_findings(mounts, version, platform, True) == mount_findings(mounts, version, platform, False)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_nothing_hidden_only_when_order_finds_nothing(seed: int) -> None:
+    rng = random.Random(seed)
+    names = ["a", "b", "ab", "a-b", "a.b", "b0"]
+    paths = ["/" + "/".join(rng.choices(names, k=rng.randint(1, 3))) for _ in range(rng.randint(0, 8))]
+    ctx = Context(data={}, judged=release_for("1.2.0"), options=CheckOptions())
+    checks_misc._order(ctx, list(enumerate(paths)))
+    assert checks_misc._nothing_hidden(paths) == (not ctx.findings.entries), paths
+
+
+def test_usual_mounts_take_the_shortcut() -> None:
+    mounts = orjson.loads((BENCH / "k8s.json").read_bytes())["mounts"]
+    batch = checks_misc._batch(mounts, checks_misc.LINUX_MOUNT_OPTIONS)
+    assert batch is not None and batch.clean
+    assert batch.suspects == [2]  # devpts's 'newinstance', outside the spec's option table
+    assert checks_misc._nothing_hidden(batch.destinations)
