@@ -185,6 +185,7 @@ def _time(ctx: Context, linux: dict[str, Any]) -> None:
 
 
 def _devices(ctx: Context, devices: list[Any]) -> None:
+    # Pointers are written out (f-strings): every token is a fixed name or an index, which ptr would not escape.
     paths: dict[str, int] = {}
     numbers: dict[tuple[str, int, int], int] = {}
     for index, dev in enumerate(devices):
@@ -195,13 +196,13 @@ def _devices(ctx: Context, devices: list[Any]) -> None:
             if path and not path.startswith("/"):
                 ctx.add(
                     "OCI-DEV-PATH",
-                    ptr("linux", "devices", index, "path"),
+                    f"/linux/devices/{index}/path",
                     f"device path {path!r} is not a full (absolute) path",
                 )
             if path in paths:
                 ctx.add(
                     "OCI-DEV-DUPPATH",
-                    ptr("linux", "devices", index, "path"),
+                    f"/linux/devices/{index}/path",
                     f"{path} is already created by device {paths[path]}: keep one",
                 )
             else:
@@ -209,7 +210,7 @@ def _devices(ctx: Context, devices: list[Any]) -> None:
             if path in DEFAULT_DEVICES:
                 ctx.add(
                     "OCI-DEV-DEFAULTS",
-                    ptr("linux", "devices", index),
+                    f"/linux/devices/{index}",
                     f"{path} is always provided by the runtime; listing it is redundant",
                 )
         if kind in ("c", "b", "u"):
@@ -217,7 +218,7 @@ def _devices(ctx: Context, devices: list[Any]) -> None:
                 if key not in dev:
                     ctx.add(
                         "OCI-DEV-MAJMIN",
-                        ptr("linux", "devices", index, key),
+                        f"/linux/devices/{index}/{key}",
                         f"a {kind!r} device needs {key} (0 is a valid number)",
                     )
             major, minor = integer(dev.get("major")), integer(dev.get("minor"))
@@ -226,7 +227,7 @@ def _devices(ctx: Context, devices: list[Any]) -> None:
                 if key3 in numbers:
                     ctx.add(
                         "OCI-DEV-DUPNUM",
-                        ptr("linux", "devices", index),
+                        f"/linux/devices/{index}",
                         f"device {major}:{minor} of type {kind} is already used by device {numbers[key3]}",
                     )
                 else:

@@ -189,6 +189,8 @@ def _rlimits(ctx: Context, rlimits: list[Any]) -> None:
 
 
 def _capabilities(ctx: Context, caps: dict[str, Any]) -> None:
+    if _capabilities_fine(caps):
+        return
     # 1.0.x: an unknown name MUST be an error; since 1.1.0 it MUST be logged as a warning and SHOULD NOT fail.
     severity: Severity = "warning" if ctx.judged.at_least(1, 1) else "error"
     sets: dict[str, set[str]] = {}
@@ -229,6 +231,25 @@ def _capabilities(ctx: Context, caps: dict[str, Any]) -> None:
                 ptr("process", "capabilities", "ambient", index),
                 f"ambient {cap} must also be in permitted and inheritable, or the kernel drops it",
             )
+
+
+_KNOWN = frozenset(NUMBERS)
+
+
+def _capabilities_fine(caps: dict[str, Any]) -> bool:
+    """True when `_capabilities` has nothing to say, proved with set algebra (the usual Kubernetes config lists
+    dozens of names): every set an array of known names (so of strings), effective within permitted, ambient
+    within permitted and inheritable. False means "look closer", not "wrong"."""
+    try:
+        sets = {name: set(values) if isinstance(values := caps.get(name), list) else set() for name in SET_NAMES}
+    except TypeError:  # an unhashable entry (an object or an array in a set)
+        return False
+    permitted = sets["permitted"]
+    return (
+        all(map(_KNOWN.issuperset, sets.values()))
+        and sets["effective"] <= permitted
+        and sets["ambient"] <= permitted & sets["inheritable"]
+    )
 
 
 def _scheduler(ctx: Context, sched: Any) -> None:

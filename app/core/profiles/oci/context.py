@@ -27,6 +27,7 @@ class Context:
     judged: Judged
     options: CheckOptions
     findings: Findings = field(default_factory=lambda: Findings(CATALOG))
+    _namespaces: dict[str, str | None] | None = None
 
     @property
     def platform(self) -> str:
@@ -45,7 +46,14 @@ class Context:
         return obj(self.data.get("linux"))
 
     def namespaces(self) -> dict[str, str | None]:
-        """Namespace types of linux.namespaces, each with its path (None when the runtime creates a new one)."""
+        """Namespace types of linux.namespaces, each with its path (None when the runtime creates a new one).
+
+        Read once per check run (several rules ask); the caller must not modify the answer."""
+        if self._namespaces is None:
+            self._namespaces = self._read_namespaces()
+        return self._namespaces
+
+    def _read_namespaces(self) -> dict[str, str | None]:
         found: dict[str, str | None] = {}
         for entry in arr(self.linux().get("namespaces")):
             if isinstance(entry, dict) and isinstance(entry.get("type"), str) and entry["type"] not in found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from app.core import capabilities as caps_mod, cri
@@ -13,7 +14,7 @@ from app.core.profiles.oci.catalog import CATALOG
 from app.core.profiles.oci.context import Context, arr, obj
 from app.core.profiles.oci.platform import PLATFORMS, check as check_platform
 from app.core.profiles.oci.versions import release_for
-from app.core.rules import Catalog
+from app.core.rules import Catalog, Findings
 from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
 
 
@@ -42,7 +43,7 @@ class OciProfile(Profile):
             checks_linux.zos(ctx)
         if options.bundle is not None:
             bundle.check(ctx, options.bundle)
-        return _unique(ctx.findings.items)
+        return _unique(ctx.findings)
 
     def sandbox(self, data: dict[str, Any]) -> SandboxInfo:
         """Informational: what the containerd / CRI-O annotations say (the spec itself has no sandboxes)."""
@@ -102,8 +103,14 @@ class OciProfile(Profile):
         return absolutize(data, bundle)
 
 
-def _unique(findings: list[Finding]) -> list[Finding]:
+_RULE_AND_PATH = itemgetter(0, 2)
+
+
+def _unique(collected: Findings) -> list[Finding]:
     """One finding per rule and pointer: the schema and a semantic check may see the same problem."""
+    findings = collected.items
+    if len(set(map(_RULE_AND_PATH, collected.entries))) == len(findings):
+        return findings  # no pair twice (the usual case), told by one C-level pass
     seen: set[tuple[str, str]] = set()
     out: list[Finding] = []
     for finding in findings:

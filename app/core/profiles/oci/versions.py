@@ -68,6 +68,12 @@ def release_for(declared: object) -> Judged:
     A pre-release of x.y.z is judged as x.y.z (release candidates carry the release's fields). A version
     newer than every vendored release, with another major, or not SemVer at all, is judged by the latest.
     """
+    if type(declared) is str and declared in _RELEASE_JUDGED:
+        return _RELEASE_JUDGED[declared]
+    return _judge(declared)
+
+
+def _judge(declared: object) -> Judged:
     version = parse(declared) if isinstance(declared, str) else None
     if version is None:
         return Judged(LATEST, None, False)
@@ -79,6 +85,11 @@ def release_for(declared: object) -> Judged:
     if candidates:
         return Judged(candidates[-1], version, True)
     return Judged(LATEST, version, False)
+
+
+_RELEASE_JUDGED: dict[str, Judged] = {tag[1:]: _judge(tag[1:]) for tag in RELEASES}
+"""What `_judge` says of each vendored release's own version string, the usual declaration ("1.2.0"): built once,
+shared (Judged is frozen)."""
 
 
 def since(tags: frozenset[str]) -> str:
