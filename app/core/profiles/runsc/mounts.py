@@ -277,99 +277,181 @@ def _hint_reason(hint: MountHint) -> str:
     return f"mount hint {quote(hint.name)} (share {hint.share}) keeps it a shared-access gofer mount"
 
 
-def check_validate(mounts: list[Mount], out: Findings) -> None:
-    """ValidateSpec's mount loop: RUNSC-MOUNT-DEST-ABS and RUNSC-MOUNT-SHARED-PROPAGATION."""
-    for m in mounts:
-        if not m.is_object:
-            continue
-        if not m.destination.startswith("/"):
+Entry = tuple[str, Severity, str, str]
+"""A finding as `Findings.entries` holds it: (rule, severity, pointer, message)."""
+
+KNOWN_TYPES = SENTRY_TYPES | {"bind", "erofs"}
+"""Filesystem types getMountNameAndOptions mounts (anything else is skipped with a warning)."""
+
+
+def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
+    """Every mount rule but the shared-mount ones, in one pass over the Go-decoded `mounts`.
+
+    ValidateSpec's mount loop (RUNSC-MOUNT-DEST-ABS, RUNSC-MOUNT-SHARED-PROPAGATION) is added to `out`; the
+    sentry's (prepareMounts, getMountNameAndOptions: bind without source, types, options) is returned, for the
+    caller to add after the checks runsc makes in between. `spec` is the decoder's view, so every entry is an
+    object and its members have their Go types or are null (the Python view of absent).
+    """
+    mounts = spec.get("mounts")
+    if not mounts:
+        return []
+    boot: list[Entry] = []
+    for index, entry in enumerate(mounts):
+        get = entry.get
+        destination: str = get("destination") or ""
+        type_: str = get("type") or ""
+        options: list[str] = get("options") or []
+        bind_option = not BIND_OPTIONS.isdisjoint(options)
+        # IsGoferMount: a bind mount (type bind, or a bind/rbind option) with a non-empty source.
+        gofer = (bind_option or type_ == "bind") and bool(get("source"))
+        absolute = destination[:1] == "/"
+        if not absolute:
             out.add(
                 "RUNSC-MOUNT-DEST-ABS",
-                ptr("mounts", m.index, "destination"),
-                f"Mount.Destination must be an absolute path: {quote(m.destination)}; write the path inside the "
+                ptr("mounts", index, "destination"),
+                f"Mount.Destination must be an absolute path: {quote(destination)}; write the path inside the "
                 "container starting with '/'",
             )
-        if m.gofer_mount and not INVALID_GOFER_OPTIONS.isdisjoint(m.options):  # one C-level test, the usual case
-            for i, opt in enumerate(m.options):
-                if opt in INVALID_GOFER_OPTIONS:
-                    out.add(
-                        "RUNSC-MOUNT-SHARED-PROPAGATION",
-                        ptr("mounts", m.index, "options", i),
-                        f"mount option {quote(opt)} is not supported: a sandbox must not propagate mounts back to "
-                        "the host; use rprivate or rslave (Kubernetes: mountPropagation None or HostToContainer)",
-                    )
+        if gofer and not INVALID_GOFER_OPTIONS.isdisjoint(options):  # one C-level test, the usual case
+            _shared_propagation(index, options, out)
+        if absolute:
+            _check_boot(index, destination, type_, options, bind_option, gofer, out, boot)
+    return boot
 
 
-def check_boot(mounts: list[Mount], out: Findings) -> None:
-    """Sentry-side mount rules (prepareMounts, getMountNameAndOptions): bind without source, types, options."""
-    for m in mounts:
-        if not m.is_object or not m.destination.startswith("/"):
-            continue
-        fs = m.sentry_type
-        if m.gofer_mount and fs != "bind":
+def _shared_propagation(index: int, options: list[str], out: Findings) -> None:
+    for i, opt in enumerate(options):
+        if opt in INVALID_GOFER_OPTIONS:
             out.add(
-                "RUNSC-MOUNT-DEV-RETYPE",
-                ptr("mounts", m.index, "type"),
-                _RETYPE_MISMATCH.format(dest=go_clean(m.destination), fs=fs)
-                + ': add the "rbind" option to serve the host directory, or drop the source to use the sentry\'s',
-                severity="error",
+                "RUNSC-MOUNT-SHARED-PROPAGATION",
+                ptr("mounts", index, "options", i),
+                f"mount option {quote(opt)} is not supported: a sandbox must not propagate mounts back to "
+                "the host; use rprivate or rslave (Kubernetes: mountPropagation None or HostToContainer)",
             )
-            continue
-        if fs == "bind" and not m.gofer_mount:
-            out.add(
+
+
+def _check_boot(
+    index: int,
+    destination: str,
+    type_: str,
+    options: list[str],
+    bind_option: bool,
+    gofer: bool,
+    out: Findings,
+    boot: list[Entry],
+) -> None:
+    """The sentry's view of one mount with an absolute destination (the others never get this far)."""
+    if bind_option:
+        fs = "bind"
+    elif "dev" in destination:
+        # Clean only drops elements, so a destination that cleans to /dev or /dev/pts contains "dev".
+        fs = RETYPED.get(clean_destination(destination), type_)
+    else:
+        fs = type_
+    if gofer:
+        if fs != "bind":
+            boot.append(
+                (
+                    "RUNSC-MOUNT-DEV-RETYPE",
+                    "error",
+                    ptr("mounts", index, "type"),
+                    _RETYPE_MISMATCH.format(dest=go_clean(destination), fs=fs)
+                    + ': add the "rbind" option to serve the host directory, or drop the source to use the '
+                    "sentry's",
+                )
+            )
+            return
+    elif fs == "bind":
+        boot.append(
+            (
                 "RUNSC-MOUNT-BIND-NOSOURCE",
-                ptr("mounts", m.index, "source"),
+                out.severity_of("RUNSC-MOUNT-BIND-NOSOURCE"),
+                ptr("mounts", index, "source"),
                 "mountOptions failed: gofer mount requires a connection FD: this bind mount has no source; set "
                 "source to the host path to bind",
             )
-            continue
-        if fs not in SENTRY_TYPES and fs not in ("bind", "erofs"):
-            out.add(
+        )
+        return
+    if fs not in KNOWN_TYPES:
+        boot.append(
+            (
                 "RUNSC-MOUNT-TYPE-UNKNOWN",
-                ptr("mounts", m.index, "type"),
-                f"ignoring unknown filesystem type {quote(m.type)}: the mount at {quote(m.destination)} is skipped. "
+                out.severity_of("RUNSC-MOUNT-TYPE-UNKNOWN"),
+                ptr("mounts", index, "type"),
+                f"ignoring unknown filesystem type {quote(type_)}: the mount at {quote(destination)} is skipped. "
                 "runsc mounts bind, tmpfs, proc, sysfs, devpts, cgroup, cgroup2 and erofs",
             )
-            continue
-        _check_options(m, fs, out)
+        )
+        return
+    kind = _OPTION_KINDS.get(fs, _PLAIN)
+    if not kind.skip.issuperset(options):  # one C-level test: most mounts have nothing to report
+        _check_options(index, destination, options, kind, out, boot)
 
 
-def _check_options(m: Mount, fs: str, out: Findings) -> None:
-    # consumeMountOptions takes the filesystem's data keys (and refuses key=value=value) for tmpfs, bind and
-    # cgroup mounts; ParseMountOptions then warns about every remaining option it does not know.
-    data_keys = _data_keys(fs)
-    explained = ""  # built once per mount, only when an option needs it
-    entries = out.entries
-    unknown: Severity = "warning"  # the catalog's severity of RUNSC-MOUNT-OPT-UNKNOWN, read with the first one
-    for i, opt in enumerate(m.options):
-        if opt in SENTRY_OPTIONS:
-            continue  # the common case, decided without building anything
-        if fs == "bind" and opt in INVALID_GOFER_OPTIONS:
-            continue  # ValidateSpec already refuses it (RUNSC-MOUNT-SHARED-PROPAGATION); it never reaches the sentry
-        if data_keys and opt.count("=") > 1:
-            out.add(
-                "RUNSC-MOUNT-OPT-KV",
-                ptr("mounts", m.index, "options", i),
-                f"invalid option {quote(opt)}: a key=value option may contain only one '='",
-            )
+class _OptionKind:
+    """What the sentry does with the options of one kind of filesystem, as static tables.
+
+    consumeMountOptions takes the filesystem's data keys (and refuses key=value=value) for tmpfs, bind and
+    cgroup mounts; ParseMountOptions then warns about every remaining option it does not know.
+    """
+
+    __slots__ = ("data_keys", "skip", "known", "explained")
+
+    def __init__(self, data_keys: frozenset[str], *, bind: bool) -> None:
+        self.data_keys = data_keys
+        # ValidateSpec already refuses shared propagation on a bind mount (RUNSC-MOUNT-SHARED-PROPAGATION): it
+        # never reaches the sentry; a bare data key is consumed like key=value.
+        self.skip = SENTRY_OPTIONS | data_keys | (INVALID_GOFER_OPTIONS if bind else frozenset())
+        """Options that draw no finding."""
+        self.known = {opt: f"ignoring unknown mount option {quote(opt)}" for opt in LINUX_MOUNT_OPTIONS - self.skip}
+        """Options Linux knows (info findings), with the start of their message: an option of this table has
+        no '=', so it is not a key=value and is its own name."""
+        self.explained = (
+            f": the sentry applies only {_SENTRY_LIST}{_data_hint(data_keys)}; host mount flags such as nodev or "
+            "relatime and propagation options have no effect inside the sandbox"
+        )
+        """The end of RUNSC-MOUNT-OPT-UNKNOWN's message: it only depends on the filesystem."""
+
+
+def _check_options(
+    index: int, destination: str, options: list[str], kind: _OptionKind, out: Findings, boot: list[Entry]
+) -> None:
+    explained = f" on {quote(destination)}{kind.explained}"
+    known = kind.known
+    unknown: Severity | None = None  # the catalog's severity of RUNSC-MOUNT-OPT-UNKNOWN, read with the first typo
+    for i, opt in enumerate(options):
+        if opt in kind.skip:
             continue
-        name = opt.partition("=")[0]
-        if name in data_keys:
-            continue
-        if not explained:
-            explained = f" on {quote(m.destination)}{_EXPLAINED[data_keys]}"
-            unknown = out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
         # runsc warns about every such option, but an option Linux knows (nodev, relatime, rprivate, mode=0755
         # on a devpts mount...) is what every CRI runtime writes on every mount; only an option no layer
         # knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
-        # Appended directly (what out.add does): a CRI spec has one or two of these on most mounts.
-        quoted = f'"{opt}"' if opt.isprintable() and '"' not in opt and "\\" not in opt else quote(opt)
-        entries.append(
+        start = known.get(opt)
+        if start is not None:  # the usual case: one lookup decides it and gives the message's start
+            boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", f"/mounts/{index}/options/{i}", start + explained))
+            continue
+        if kind.data_keys and opt.count("=") > 1:
+            boot.append(
+                (
+                    "RUNSC-MOUNT-OPT-KV",
+                    out.severity_of("RUNSC-MOUNT-OPT-KV"),
+                    ptr("mounts", index, "options", i),
+                    f"invalid option {quote(opt)}: a key=value option may contain only one '='",
+                )
+            )
+            continue
+        name = opt.partition("=")[0]
+        if name in kind.data_keys:
+            continue
+        if name in LINUX_MOUNT_OPTIONS:
+            severity: Severity = "info"
+        else:
+            severity = unknown = unknown or out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
+        boot.append(
             (
                 "RUNSC-MOUNT-OPT-UNKNOWN",
-                "info" if name in LINUX_MOUNT_OPTIONS else unknown,
-                f"/mounts/{m.index}/options/{i}",
-                f"ignoring unknown mount option {quoted}{explained}",
+                severity,
+                f"/mounts/{index}/options/{i}",
+                f"ignoring unknown mount option {quote(opt)}{explained}",
             )
         )
 
@@ -377,23 +459,12 @@ def _check_options(m: Mount, fs: str, out: Findings) -> None:
 _SENTRY_LIST = ", ".join(sorted(SENTRY_OPTIONS))
 
 
-def _data_keys(fs: str) -> frozenset[str]:
-    """The data options consumeMountOptions takes for a filesystem type (none: ParseMountOptions sees all)."""
-    if fs in ("tmpfs", "cgroup", "cgroup2"):
-        # With --mount-cgroup-v2 off, mountCgroupSubmounts mounts a cgroup mount as a tmpfs.
-        return TMPFS_DATA
-    if fs == "bind":
-        return GOFER_DATA
-    return frozenset()
-
-
 def _data_hint(keys: frozenset[str]) -> str:
     return f" and the data options {', '.join(sorted(keys))}" if keys else ""
 
 
-_EXPLAINED = {
-    keys: f": the sentry applies only {_SENTRY_LIST}{_data_hint(keys)}; host mount flags such as nodev or relatime "
-    "and propagation options have no effect inside the sandbox"
-    for keys in (TMPFS_DATA, GOFER_DATA, frozenset())
-}
-"""The end of RUNSC-MOUNT-OPT-UNKNOWN's message, per set of data options: it only depends on the filesystem."""
+_PLAIN = _OptionKind(frozenset(), bind=False)
+# With --mount-cgroup-v2 off, mountCgroupSubmounts mounts a cgroup mount as a tmpfs.
+_TMPFS = _OptionKind(TMPFS_DATA, bind=False)
+_OPTION_KINDS = {"tmpfs": _TMPFS, "cgroup": _TMPFS, "cgroup2": _TMPFS, "bind": _OptionKind(GOFER_DATA, bind=True)}
+"""The data options consumeMountOptions takes, per filesystem type (others: none, ParseMountOptions sees all)."""

@@ -136,8 +136,7 @@ def run_rules(spec: dict[str, Any], out: Findings) -> None:
     checks_linux.check_sections(spec, out)
     checks_process.check_security_labels(spec, out)
     checks_linux.check_rootfs_propagation(spec, out)
-    mounts = mounts_mod.read_mounts(spec)
-    mounts_mod.check_validate(mounts, out)
+    boot = mounts_mod.check_mounts(spec, out)  # the sentry's mount findings come last (G)
     notes_mod.check_rootfs_tar(spec, notes, out)
     notes_mod.check_cri(notes, out)
     # C. Annotations (fixSpec / FixConfig).
@@ -163,8 +162,9 @@ def run_rules(spec: dict[str, Any], out: Findings) -> None:
     checks_linux.check_hooks(spec, rootfs_type, out)
     nvidia.check(spec, rootfs_type, out)
     # G. Mounts inside the sentry.
-    mounts_mod.check_boot(mounts, out)
-    mounts_mod.check_shared(mounts, hints, out)
+    out.entries.extend(boot)
+    if hints:  # the usual spec has no pod mount hints, so nothing is shared
+        mounts_mod.check_shared(mounts_mod.read_mounts(spec), hints, out)
 
 
 def _member(data: dict[str, Any], index: int, key: str) -> str | None:

@@ -67,8 +67,9 @@ def test_random_subtrees_never_raise() -> None:
         classify_mounts(raw, profile="runsc")
 
 
-def test_rules_never_raise_even_without_go_decoding() -> None:
-    # The rules read the tree defensively on their own; feed them undecoded random trees directly.
+def test_rules_never_raise_on_random_decoded_trees() -> None:
+    # The rules read the spec as Go decodes it (every value of its Go type, or null); feed them decoded random trees.
+    from app.core.gospec import decode
     from app.core.profiles.runsc import mounts
     from app.core.profiles.runsc.catalog import CATALOG
     from app.core.profiles.runsc.hints import pod_mount_hints
@@ -81,6 +82,6 @@ def test_rules_never_raise_even_without_go_decoding() -> None:
         for _ in range(4):
             section = rng.choice(["process", "linux", "mounts", "hooks", "annotations", "root", "solaris"])
             data[section] = _random_tree(rng, 0)
-        run_rules(data, Findings(CATALOG))
+        run_rules(decode(data, "runsc").spec, Findings(CATALOG))
         for entry in mounts.read_mounts(data):
             mounts.classify(entry, pod_mount_hints({}))
