@@ -291,11 +291,16 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
     sentry's (prepareMounts, getMountNameAndOptions: bind without source, types, options) is returned, for the
     caller to add after the checks runsc makes in between. `spec` is the decoder's view, so every entry is an
     object and its members have their Go types or are null (the Python view of absent).
+
+    A spec can have thousands of mounts and a CRI runtime writes a few options on each that the sentry ignores
+    (each one a finding), so the usual mount is decided inline with set operations and table lookups; the
+    rare cases (a refused mount, a key=value option) are helpers.
     """
     mounts = spec.get("mounts")
     if not mounts:
         return []
     boot: list[Entry] = []
+    append = boot.append
     for index, entry in enumerate(mounts):
         get = entry.get
         destination: str = get("destination") or ""
@@ -305,87 +310,111 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         # IsGoferMount: a bind mount (type bind, or a bind/rbind option) with a non-empty source.
         gofer = (bind_option or type_ == "bind") and bool(get("source"))
         absolute = destination[:1] == "/"
-        if not absolute:
-            out.add(
-                "RUNSC-MOUNT-DEST-ABS",
-                ptr("mounts", index, "destination"),
-                f"Mount.Destination must be an absolute path: {quote(destination)}; write the path inside the "
-                "container starting with '/'",
-            )
-        if gofer and not INVALID_GOFER_OPTIONS.isdisjoint(options):  # one C-level test, the usual case
-            _shared_propagation(index, options, out)
-        if absolute:
-            _check_boot(index, destination, type_, options, bind_option, gofer, out, boot)
+        if not absolute or (gofer and not INVALID_GOFER_OPTIONS.isdisjoint(options)):
+            _check_validate(index, destination, options, gofer, out)
+            if not absolute:
+                continue  # the sentry never gets this far
+        # The type getMountNameAndOptions switches on: compileMounts retypes /dev and /dev/pts first; prepareMounts
+        # then applies MaybeConvertToBindMount, so a bind/rbind option turns even those back into bind mounts.
+        if bind_option:
+            fs = "bind"
+        elif "dev" not in destination:  # Clean only drops elements: what cleans to /dev or /dev/pts contains "dev"
+            fs = type_
+        else:
+            fs = RETYPED.get(clean_destination(destination), type_)
+        if gofer != (fs == "bind") or fs not in KNOWN_TYPES:
+            append(_refused(index, destination, type_, fs, gofer, out))
+            continue
+        kind = _OPTION_KINDS.get(fs, _PLAIN)
+        if kind.skip.issuperset(options):  # one C-level test: many mounts have nothing to report
+            continue
+        # Most findings here are RUNSC-MOUNT-OPT-UNKNOWN infos, so their pointer and message are joined from parts
+        # made once per mount (or at import) rather than formatted one by one.
+        where = f"/mounts/{index}/options/"
+        explained = f" on {quote(destination)}{kind.explained}"
+        table = kind.table
+        digits = _DIGITS if len(options) <= len(_DIGITS) else [str(i) for i in range(len(options))]
+        for i, opt in enumerate(options):
+            start = table.get(opt, "")
+            if start:  # an option Linux knows: one lookup decides it and gives the message's start
+                append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + digits[i], start + explained))
+                continue
+            if start is None:
+                continue  # an option that draws no finding
+            if kind.data_keys and opt.count("=") > 1:
+                append(_key_value(where + digits[i], opt, out))
+                continue
+            name = opt.partition("=")[0]
+            if name in kind.data_keys:
+                continue
+            # runsc warns about every such option, but an option Linux knows (nodev, relatime, rprivate,
+            # mode=0755 on a devpts mount...) is what every CRI runtime writes on every mount; only an option no
+            # layer knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
+            severity = "info" if name in LINUX_MOUNT_OPTIONS else out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
+            append(("RUNSC-MOUNT-OPT-UNKNOWN", severity, where + digits[i],
+                    f"ignoring unknown mount option {quote(opt)}{explained}"))  # fmt: skip
     return boot
 
 
-def _shared_propagation(index: int, options: list[str], out: Findings) -> None:
-    for i, opt in enumerate(options):
-        if opt in INVALID_GOFER_OPTIONS:
-            out.add(
-                "RUNSC-MOUNT-SHARED-PROPAGATION",
-                ptr("mounts", index, "options", i),
-                f"mount option {quote(opt)} is not supported: a sandbox must not propagate mounts back to "
-                "the host; use rprivate or rslave (Kubernetes: mountPropagation None or HostToContainer)",
-            )
+_DIGITS = tuple(str(i) for i in range(32))
+"""The pointer tokens of the first option indexes: formatting an int costs more than a tuple lookup."""
 
 
-def _check_boot(
-    index: int,
-    destination: str,
-    type_: str,
-    options: list[str],
-    bind_option: bool,
-    gofer: bool,
-    out: Findings,
-    boot: list[Entry],
-) -> None:
-    """The sentry's view of one mount with an absolute destination (the others never get this far)."""
-    if bind_option:
-        fs = "bind"
-    elif "dev" in destination:
-        # Clean only drops elements, so a destination that cleans to /dev or /dev/pts contains "dev".
-        fs = RETYPED.get(clean_destination(destination), type_)
-    else:
-        fs = type_
+def _check_validate(index: int, destination: str, options: list[str], gofer: bool, out: Findings) -> None:
+    """ValidateSpec's mount loop, for a mount it refuses."""
+    if destination[:1] != "/":
+        out.add(
+            "RUNSC-MOUNT-DEST-ABS",
+            ptr("mounts", index, "destination"),
+            f"Mount.Destination must be an absolute path: {quote(destination)}; write the path inside the "
+            "container starting with '/'",
+        )
     if gofer:
-        if fs != "bind":
-            boot.append(
-                (
-                    "RUNSC-MOUNT-DEV-RETYPE",
-                    "error",
-                    ptr("mounts", index, "type"),
-                    _RETYPE_MISMATCH.format(dest=go_clean(destination), fs=fs)
-                    + ': add the "rbind" option to serve the host directory, or drop the source to use the '
-                    "sentry's",
+        for i, opt in enumerate(options):
+            if opt in INVALID_GOFER_OPTIONS:
+                out.add(
+                    "RUNSC-MOUNT-SHARED-PROPAGATION",
+                    ptr("mounts", index, "options", i),
+                    f"mount option {quote(opt)} is not supported: a sandbox must not propagate mounts back to "
+                    "the host; use rprivate or rslave (Kubernetes: mountPropagation None or HostToContainer)",
                 )
-            )
-            return
-    elif fs == "bind":
-        boot.append(
-            (
-                "RUNSC-MOUNT-BIND-NOSOURCE",
-                out.severity_of("RUNSC-MOUNT-BIND-NOSOURCE"),
-                ptr("mounts", index, "source"),
-                "mountOptions failed: gofer mount requires a connection FD: this bind mount has no source; set "
-                "source to the host path to bind",
-            )
+
+
+def _refused(index: int, destination: str, type_: str, fs: str, gofer: bool, out: Findings) -> Entry:
+    """The sentry's finding for a mount it does not mount: a gofer mount retyped, a bind without source, or a
+    type it does not know."""
+    if gofer and fs != "bind":
+        return (
+            "RUNSC-MOUNT-DEV-RETYPE",
+            "error",
+            ptr("mounts", index, "type"),
+            _RETYPE_MISMATCH.format(dest=go_clean(destination), fs=fs)
+            + ': add the "rbind" option to serve the host directory, or drop the source to use the sentry\'s',
         )
-        return
-    if fs not in KNOWN_TYPES:
-        boot.append(
-            (
-                "RUNSC-MOUNT-TYPE-UNKNOWN",
-                out.severity_of("RUNSC-MOUNT-TYPE-UNKNOWN"),
-                ptr("mounts", index, "type"),
-                f"ignoring unknown filesystem type {quote(type_)}: the mount at {quote(destination)} is skipped. "
-                "runsc mounts bind, tmpfs, proc, sysfs, devpts, cgroup, cgroup2 and erofs",
-            )
+    if fs == "bind":
+        return (
+            "RUNSC-MOUNT-BIND-NOSOURCE",
+            out.severity_of("RUNSC-MOUNT-BIND-NOSOURCE"),
+            ptr("mounts", index, "source"),
+            "mountOptions failed: gofer mount requires a connection FD: this bind mount has no source; set "
+            "source to the host path to bind",
         )
-        return
-    kind = _OPTION_KINDS.get(fs, _PLAIN)
-    if not kind.skip.issuperset(options):  # one C-level test: most mounts have nothing to report
-        _check_options(index, destination, options, kind, out, boot)
+    return (
+        "RUNSC-MOUNT-TYPE-UNKNOWN",
+        out.severity_of("RUNSC-MOUNT-TYPE-UNKNOWN"),
+        ptr("mounts", index, "type"),
+        f"ignoring unknown filesystem type {quote(type_)}: the mount at {quote(destination)} is skipped. "
+        "runsc mounts bind, tmpfs, proc, sysfs, devpts, cgroup, cgroup2 and erofs",
+    )
+
+
+def _key_value(where: str, opt: str, out: Findings) -> Entry:
+    return (
+        "RUNSC-MOUNT-OPT-KV",
+        out.severity_of("RUNSC-MOUNT-OPT-KV"),
+        where,
+        f"invalid option {quote(opt)}: a key=value option may contain only one '='",
+    )
 
 
 class _OptionKind:
@@ -395,7 +424,7 @@ class _OptionKind:
     cgroup mounts; ParseMountOptions then warns about every remaining option it does not know.
     """
 
-    __slots__ = ("data_keys", "skip", "known", "explained")
+    __slots__ = ("data_keys", "skip", "table", "explained")
 
     def __init__(self, data_keys: frozenset[str], *, bind: bool) -> None:
         self.data_keys = data_keys
@@ -403,57 +432,15 @@ class _OptionKind:
         # never reaches the sentry; a bare data key is consumed like key=value.
         self.skip = SENTRY_OPTIONS | data_keys | (INVALID_GOFER_OPTIONS if bind else frozenset())
         """Options that draw no finding."""
-        self.known = {opt: f"ignoring unknown mount option {quote(opt)}" for opt in LINUX_MOUNT_OPTIONS - self.skip}
-        """Options Linux knows (info findings), with the start of their message: an option of this table has
-        no '=', so it is not a key=value and is its own name."""
+        self.table: dict[str, str | None] = dict.fromkeys(self.skip)
+        self.table.update((o, f"ignoring unknown mount option {quote(o)}") for o in LINUX_MOUNT_OPTIONS - self.skip)
+        """None for an option that draws no finding; for an option Linux knows (an info finding), the start of its
+        message (it has no '=', so it is not a key=value and is its own name). Other options are not listed."""
         self.explained = (
             f": the sentry applies only {_SENTRY_LIST}{_data_hint(data_keys)}; host mount flags such as nodev or "
             "relatime and propagation options have no effect inside the sandbox"
         )
         """The end of RUNSC-MOUNT-OPT-UNKNOWN's message: it only depends on the filesystem."""
-
-
-def _check_options(
-    index: int, destination: str, options: list[str], kind: _OptionKind, out: Findings, boot: list[Entry]
-) -> None:
-    explained = f" on {quote(destination)}{kind.explained}"
-    known = kind.known
-    unknown: Severity | None = None  # the catalog's severity of RUNSC-MOUNT-OPT-UNKNOWN, read with the first typo
-    for i, opt in enumerate(options):
-        if opt in kind.skip:
-            continue
-        # runsc warns about every such option, but an option Linux knows (nodev, relatime, rprivate, mode=0755
-        # on a devpts mount...) is what every CRI runtime writes on every mount; only an option no layer
-        # knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
-        start = known.get(opt)
-        if start is not None:  # the usual case: one lookup decides it and gives the message's start
-            boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", f"/mounts/{index}/options/{i}", start + explained))
-            continue
-        if kind.data_keys and opt.count("=") > 1:
-            boot.append(
-                (
-                    "RUNSC-MOUNT-OPT-KV",
-                    out.severity_of("RUNSC-MOUNT-OPT-KV"),
-                    ptr("mounts", index, "options", i),
-                    f"invalid option {quote(opt)}: a key=value option may contain only one '='",
-                )
-            )
-            continue
-        name = opt.partition("=")[0]
-        if name in kind.data_keys:
-            continue
-        if name in LINUX_MOUNT_OPTIONS:
-            severity: Severity = "info"
-        else:
-            severity = unknown = unknown or out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
-        boot.append(
-            (
-                "RUNSC-MOUNT-OPT-UNKNOWN",
-                severity,
-                f"/mounts/{index}/options/{i}",
-                f"ignoring unknown mount option {quote(opt)}{explained}",
-            )
-        )
 
 
 _SENTRY_LIST = ", ".join(sorted(SENTRY_OPTIONS))
