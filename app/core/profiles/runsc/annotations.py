@@ -12,6 +12,8 @@ from app.core.profiles.runsc.tables import tables
 from app.core.profiles.runsc.view import obj, quote
 from app.core.rules import Findings
 
+GVISOR_PREFIX = "dev.gvisor."
+"""The start of every annotation runsc reads for itself (the CRI's own ones aside)."""
 FLAG_PREFIX = "dev.gvisor.flag."
 BUNDLE_PREFIX = "dev.gvisor.bundle."
 SECCOMP_PREFIX = "dev.gvisor.internal.seccomp."

@@ -6,6 +6,7 @@ and their pointers are translated back into the submitted document.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any, ClassVar, Literal
 
 from app.core import capabilities as caps_mod, cri
@@ -23,7 +24,7 @@ from app.core.profiles.runsc import (
     seccomp,
 )
 from app.core.profiles.runsc.catalog import CATALOG
-from app.core.profiles.runsc.hints import pod_mount_hints, rootfs_hint
+from app.core.profiles.runsc.hints import MountHint, pod_mount_hints, rootfs_hint
 from app.core.profiles.runsc.view import string_annotations as read_annotations
 from app.core.rules import Catalog, Findings, construct
 from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
@@ -82,7 +83,7 @@ class RunscProfile(Profile):
 
     def sandbox(self, data: dict[str, Any]) -> SandboxInfo:
         # Only the annotations matter here: decode just the members Go would read into them.
-        notes = read_annotations(decode_field(data, MODEL, "annotations").spec)
+        notes: dict[str, str] = decode_field(data, MODEL, "annotations").spec.get("annotations") or {}
         value, _ = notes_mod.container_type(notes)
         kind: Literal["sandbox", "container"] | None = (
             "sandbox" if value == cri.TYPE_SANDBOX else "container" if value == cri.TYPE_CONTAINER else None
@@ -129,22 +130,32 @@ class RunscProfile(Profile):
 
 
 def run_rules(spec: dict[str, Any], out: Findings) -> None:
-    """Every document rule of the profile, on the spec as Go decoded it."""
-    notes = read_annotations(spec)
+    """Every document rule of the profile, on the spec as Go decoded it (every value of its Go type, or null)."""
+    notes: dict[str, str] = spec.get("annotations") or {}  # map[string]string: only strings survive decoding
     # A. ValidateSpec, in its order.
     checks_process.check_required(spec, out)
     checks_linux.check_sections(spec, out)
     checks_process.check_security_labels(spec, out)
     checks_linux.check_rootfs_propagation(spec, out)
     boot = mounts_mod.check_mounts(spec, out)  # the sentry's mount findings come last (G)
-    notes_mod.check_rootfs_tar(spec, notes, out)
-    notes_mod.check_cri(notes, out)
-    # C. Annotations (fixSpec / FixConfig).
-    notes_mod.check_bundles(notes, out)
-    conf = notes_mod.check_flags(notes, out)
-    notes_mod.check_other(notes, out)
-    hints = pod_mount_hints(notes, out)
-    rootfs = rootfs_hint(notes, out)
+    hints: dict[str, MountHint] = {}
+    rootfs: dict[str, str] | None = None
+    oci_seccomp = False
+    runtime_default: str | None = None
+    if any(map(str.startswith, notes, repeat(notes_mod.GVISOR_PREFIX))):
+        notes_mod.check_rootfs_tar(spec, notes, out)
+        notes_mod.check_cri(notes, out)
+        # C. Annotations (fixSpec / FixConfig).
+        notes_mod.check_bundles(notes, out)
+        oci_seccomp = notes_mod.check_flags(notes, out).oci_seccomp
+        notes_mod.check_other(notes, out)
+        hints = pod_mount_hints(notes, out)
+        rootfs = rootfs_hint(notes, out)
+        runtime_default = notes_mod.seccomp_runtime_default_key(notes)
+    elif notes:
+        # Every annotation runsc reads for itself starts with dev.gvisor.: without one, section C and the rootfs
+        # tar have nothing to read, and only the CRI's own annotations remain.
+        notes_mod.check_cri(notes, out)
     # D. Process.
     checks_process.check_capabilities(spec, out)
     checks_process.check_env(spec, out)
@@ -152,7 +163,7 @@ def run_rules(spec: dict[str, Any], out: Findings) -> None:
     checks_process.check_run_cwd(spec, out)
     checks_process.check_ignored(spec, out)
     # E. Seccomp.
-    seccomp.check(spec, conf.oci_seccomp, notes_mod.seccomp_runtime_default_key(notes), out)
+    seccomp.check(spec, oci_seccomp, runtime_default, out)
     # F. Linux.
     checks_linux.check_userns(spec, out)
     checks_linux.check_sysctl(spec, out, root_container=notes_mod.container_type(notes)[0] != cri.TYPE_CONTAINER)
