@@ -81,6 +81,9 @@ class _Model:
         self.folded: dict[str, dict[str, str]] = {
             name: {json.lower(): json for json in members} for name, members in self.fields.items()
         }
+        self.spec_names = frozenset(self.fields["Spec"])
+        if len(self.folded["Spec"]) != len(self.spec_names):  # decode_field relies on it
+            raise ValueError("two Spec fields fold to the same name")
         schema = self._schema()
         self.validator = jsonschema_rs.Draft4Validator(schema)
         # One validator per struct, so the walk can take a whole valid subtree as it is (in Rust)
@@ -164,9 +167,15 @@ def decode_field(data: dict[str, Any], model: str, name: str) -> GoDecoded:
     The field reads exactly as in `decode(data, model)` (no other member can reach it), at the cost of
     checking those few members instead of the whole document.
     """
-    if name not in _model(model).fields["Spec"]:
+    m = _model(model)
+    if name not in m.fields["Spec"]:
         raise ValueError(f"Spec of model {model} has no field {name!r}")
-    part = {key: value for key, value in data.items() if key == name or _fold(key) == name}
+    if m.spec_names.issuperset(data):
+        # The usual document spells every member as its field does, and distinct field names fold apart:
+        # then only the member of that very name reaches the field, found without folding each key.
+        part = {name: data[name]} if name in data else {}
+    else:
+        part = {key: value for key, value in data.items() if key == name or _fold(key) == name}
     return decode(part, model)
 
 

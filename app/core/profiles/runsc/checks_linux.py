@@ -1,4 +1,7 @@
-"""Top-level sections, rootfs propagation, namespaces, sysctl, devices and hooks (sections A and F)."""
+"""Top-level sections, rootfs propagation, namespaces, sysctl, devices and hooks (sections A and F).
+
+The checks read the spec as Go decoded it (app.core.gospec): every member has its Go type or is null (absent).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import re
 from typing import Any
 
 from app.core.pointer import ptr
-from app.core.profiles.runsc.view import arr, obj, present, quote, text
+from app.core.profiles.runsc.view import quote
 from app.core.rules import Findings
 from app.models import Severity
 
@@ -27,18 +30,23 @@ def go_atoi(value: str) -> int | None:
 
 def check_sections(spec: dict[str, Any], out: Findings) -> None:
     """RUNSC-SOLARIS, RUNSC-WINDOWS (errors) and RUNSC-OTHER-OS (info)."""
+    if _OTHER_OS.isdisjoint(spec):
+        return  # the usual spec: one C-level test
     for name, rule in (("solaris", "RUNSC-SOLARIS"), ("windows", "RUNSC-WINDOWS")):
-        if present(spec, name):
+        if spec.get(name) is not None:
             title = name.capitalize()
             out.add(rule, ptr(name), f"Spec.{title} is not supported: remove the {name} section; runsc runs Linux")
     for name in ("vm", "zos"):
-        if present(spec, name):
+        if spec.get(name) is not None:
             out.add("RUNSC-OTHER-OS", ptr(name), f"the {name} section is ignored by runsc")
 
 
-def check_rootfs_propagation(spec: dict[str, Any], out: Findings) -> None:
+_OTHER_OS = frozenset({"solaris", "windows", "vm", "zos"})
+
+
+def check_rootfs_propagation(linux: dict[str, Any], out: Findings) -> None:
     """RUNSC-ROOTFS-PROPAGATION."""
-    value = text(obj(spec, "linux"), "rootfsPropagation")
+    value = linux.get("rootfsPropagation")
     if value and value not in ROOTFS_PROPAGATION_OK:
         out.add(
             "RUNSC-ROOTFS-PROPAGATION",
@@ -48,15 +56,12 @@ def check_rootfs_propagation(spec: dict[str, Any], out: Findings) -> None:
         )
 
 
-def check_userns(spec: dict[str, Any], out: Findings) -> None:
+def check_userns(linux: dict[str, Any], out: Findings) -> None:
     """RUNSC-USERNS-MAPPINGS: ID mappings without a user namespace (directfs on, network sandbox: the defaults)."""
-    linux = obj(spec, "linux")
-    if linux is None:
-        return
-    uid, gid = arr(linux, "uidMappings"), arr(linux, "gidMappings")
+    uid, gid = linux.get("uidMappings"), linux.get("gidMappings")
     if not uid and not gid:
         return
-    if any(isinstance(ns, dict) and ns.get("type") == "user" for ns in arr(linux, "namespaces")):
+    if any(ns.get("type") == "user" for ns in linux.get("namespaces") or ()):
         return
     where = "/linux/uidMappings" if uid else "/linux/gidMappings"
     out.add(
@@ -67,19 +72,17 @@ def check_userns(spec: dict[str, Any], out: Findings) -> None:
     )
 
 
-def check_sysctl(spec: dict[str, Any], out: Findings, *, root_container: bool = True) -> None:
+def check_sysctl(linux: dict[str, Any], out: Findings, *, root_container: bool = True) -> None:
     """RUNSC-SYSCTL-NROPEN, RUNSC-SYSCTL-IPV6 (errors) and RUNSC-SYSCTL-OTHER (info).
 
     Both keys are read from the root container's spec only: fs.nr_open by boot.New (the sandbox's loader) and
     net.ipv6.conf.all.disable_ipv6 by Sandbox.StartRoot (and restore); a CRI container joining a sandbox
     (container type "container") has them ignored.
     """
-    sysctl = obj(obj(spec, "linux"), "sysctl")
-    if sysctl is None:
+    sysctl = linux.get("sysctl")
+    if not sysctl:
         return
-    for key, value in sysctl.items():
-        if not isinstance(value, str):
-            continue
+    for key, value in sysctl.items():  # map[string]string: every value is a string
         where = ptr("linux", "sysctl", key)
         if not root_container and key in ("fs.nr_open", "net.ipv6.conf.all.disable_ipv6"):
             out.add(
@@ -111,49 +114,41 @@ def check_sysctl(spec: dict[str, Any], out: Findings, *, root_container: bool = 
             )
 
 
-def check_ignored_linux(spec: dict[str, Any], out: Findings) -> None:
+def check_ignored_linux(linux: dict[str, Any], out: Findings) -> None:
     """RUNSC-MASKED-READONLY and RUNSC-INTELRDT (info)."""
-    linux = obj(spec, "linux")
     for name in ("maskedPaths", "readonlyPaths"):
-        if arr(linux, name):
+        if linux.get(name):
             out.add(
                 "RUNSC-MASKED-READONLY",
-                ptr("linux", name),
+                f"/linux/{name}",
                 "linux.maskedPaths and linux.readonlyPaths are ignored by runsc: the sandbox's own /proc and /sys "
                 "do not expose the host paths they protect",
             )
             break
-    if present(linux, "intelRdt"):
+    if linux.get("intelRdt") is not None:
         out.add("RUNSC-INTELRDT", "/linux/intelRdt", "linux.intelRdt is ignored by runsc")
 
 
-def check_devices(spec: dict[str, Any], out: Findings) -> None:
+def check_devices(linux: dict[str, Any], out: Findings) -> None:
     """RUNSC-DEVICE-TYPE."""
-    for index, device in enumerate(arr(obj(spec, "linux"), "devices")):
-        if not isinstance(device, dict):
-            continue
-        kind = text(device, "type")
+    for index, device in enumerate(linux.get("devices") or ()):
+        kind = device.get("type") or ""
         if kind not in DEVICE_TYPES:
             out.add(
                 "RUNSC-DEVICE-TYPE",
                 ptr("linux", "devices", index, "type"),
-                f"specified device at {quote(text(device, 'path'))} has invalid type {quote(kind)}: use b (block), "
+                f"specified device at {quote(device.get('path') or '')} has invalid type {quote(kind)}: use b (block), "
                 "c or u (character) or p (FIFO)",
             )
 
 
-def check_hooks(spec: dict[str, Any], rootfs_type: str, out: Findings) -> None:
+def check_hooks(hooks: dict[str, Any], rootfs_type: str, out: Findings) -> None:
     """RUNSC-HOOK-PATH and RUNSC-HOOK-SKIP (the NVIDIA hooks are judged by nvidia.check)."""
-    hooks = obj(spec, "hooks")
-    if hooks is None:
-        return
     erofs = rootfs_type == "erofs"
     for kind in HOOK_KINDS:
-        for index, hook in enumerate(arr(hooks, kind)):
-            if not isinstance(hook, dict):
-                continue
+        for index, hook in enumerate(hooks.get(kind) or ()):
             where = ptr("hooks", kind, index)
-            path = text(hook, "path")
+            path = hook.get("path") or ""
             if kind == "startContainer":
                 out.add(
                     "RUNSC-HOOK-SKIP",

@@ -1,14 +1,17 @@
-"""ValidateSpec's required members and the process rules (sections A and D of runsc-rules.md)."""
+"""ValidateSpec's required members and the process rules (sections A and D of runsc-rules.md).
+
+The checks read the spec as Go decoded it (app.core.gospec): every member has its Go type or is null (absent).
+"""
 
 from __future__ import annotations
 
 from itertools import repeat
 from operator import contains
-from typing import Any, TypeGuard
+from typing import Any
 
 from app.core.capabilities import ALL_NAMES, NUMBERS, SET_NAMES
 from app.core.pointer import ptr
-from app.core.profiles.runsc.view import arr, obj, present, quote, strings, text
+from app.core.profiles.runsc.view import quote
 from app.core.rules import Findings
 
 RLIMITS = frozenset(
@@ -25,23 +28,23 @@ IGNORED_PROCESS = ("ioPriority", "scheduler", "execCPUAffinity")
 
 def check_required(spec: dict[str, Any], out: Findings) -> None:
     """RUNSC-PROCESS-REQUIRED, -ARGS-REQUIRED, -ROOT-REQUIRED, -ROOTPATH-REQUIRED."""
-    process = obj(spec, "process")
+    process = spec.get("process")
     if process is None:
         out.add(
             "RUNSC-PROCESS-REQUIRED",
             "/process",
             "Spec.Process must be defined: add a process object with at least args (and cwd)",
         )
-    elif not arr(process, "args"):
+    elif not process.get("args"):
         out.add(
             "RUNSC-ARGS-REQUIRED",
             "/process/args",
             'Spec.Process.Arg must be defined: give process.args the command to run, e.g. ["/bin/sh"]',
         )
-    root = obj(spec, "root")
+    root = spec.get("root")
     if root is None:
         out.add("RUNSC-ROOT-REQUIRED", "/root", "Spec.Root must be defined: add root with path to the rootfs directory")
-    elif not text(root, "path"):
+    elif not root.get("path"):
         out.add(
             "RUNSC-ROOTPATH-REQUIRED",
             "/root/path",
@@ -49,10 +52,9 @@ def check_required(spec: dict[str, Any], out: Findings) -> None:
         )
 
 
-def check_security_labels(spec: dict[str, Any], out: Findings) -> None:
+def check_security_labels(process: dict[str, Any], out: Findings) -> None:
     """RUNSC-SELINUX (error) and RUNSC-APPARMOR (warning)."""
-    process = obj(spec, "process")
-    label = text(process, "selinuxLabel")
+    label = process.get("selinuxLabel")
     if label:
         out.add(
             "RUNSC-SELINUX",
@@ -60,7 +62,7 @@ def check_security_labels(spec: dict[str, Any], out: Findings) -> None:
             f"SELinux is not supported: {label}. Remove process.selinuxLabel (Docker: --security-opt label=disable; "
             "CRI-O: selinux = false for the runsc handler; Kubernetes: drop seLinuxOptions)",
         )
-    profile = text(process, "apparmorProfile")
+    profile = process.get("apparmorProfile")
     if profile:
         out.add(
             "RUNSC-APPARMOR",
@@ -70,36 +72,34 @@ def check_security_labels(spec: dict[str, Any], out: Findings) -> None:
         )
 
 
-def check_capabilities(spec: dict[str, Any], out: Findings) -> None:
+def check_capabilities(process: dict[str, Any], out: Findings) -> None:
     """RUNSC-CAPS-NAMES (every set, ambient included), RUNSC-CAPS-NETRAW and RUNSC-CAPS-ABSENT."""
-    process = obj(spec, "process")
-    if process is None:
-        return
-    caps = obj(process, "capabilities")
+    caps = process.get("capabilities")
     if caps is None:
-        if not present(process, "capabilities"):
-            out.add(
-                "RUNSC-CAPS-ABSENT",
-                "/process/capabilities",
-                "process.capabilities is absent, so the process gets no capabilities at all, even as uid 0; add "
-                "the sets it needs if it must act as root",
-            )
+        out.add(
+            "RUNSC-CAPS-ABSENT",
+            "/process/capabilities",
+            "process.capabilities is absent, so the process gets no capabilities at all, even as uid 0; add "
+            "the sets it needs if it must act as root",
+        )
         return
     with_raw: list[str] = []
     for set_name in SET_NAMES:
         names = caps.get(set_name)
-        if _all_known(names):
-            if "CAP_NET_RAW" in names and set_name not in with_raw:
+        if names is None:
+            continue
+        if _KNOWN.issuperset(names):
+            if "CAP_NET_RAW" in names:
                 with_raw.append(set_name)
             continue  # the usual set: every name known, decided in C without a loop here
-        for index, name in strings(caps, set_name):
+        for index, name in enumerate(names):
             if name not in NUMBERS:
                 out.add(
                     "RUNSC-CAPS-NAMES",
                     ptr("process", "capabilities", set_name, index),
                     f"unknown capability {quote(name)}: {_cap_hint(name)}",
                 )
-            elif name == "CAP_NET_RAW" and set_name not in with_raw:
+            elif name == "CAP_NET_RAW" and set_name not in with_raw:  # once per set, however often named
                 with_raw.append(set_name)
     if with_raw:
         out.add(
@@ -113,16 +113,6 @@ def check_capabilities(spec: dict[str, Any], out: Findings) -> None:
 _KNOWN = frozenset(NUMBERS)
 
 
-def _all_known(names: Any) -> TypeGuard[list[str]]:
-    """True when `names` is an array of known capability names only (False proves nothing)."""
-    if not isinstance(names, list):
-        return False
-    try:
-        return _KNOWN.issuperset(names)
-    except TypeError:  # an array or object among the names
-        return False
-
-
 def _cap_hint(name: str) -> str:
     upper = name.upper()
     candidate = upper if upper.startswith("CAP_") else "CAP_" + upper
@@ -133,15 +123,12 @@ def _cap_hint(name: str) -> str:
     return f"use one of the {len(ALL_NAMES)} names CAP_CHOWN ... CAP_CHECKPOINT_RESTORE"
 
 
-def check_env(spec: dict[str, Any], out: Findings) -> None:
+def check_env(process: dict[str, Any], out: Findings) -> None:
     """RUNSC-ENV-FORMAT: every entry must contain '='."""
-    env = arr(obj(spec, "process"), "env")
-    try:
-        if all(map(contains, env, repeat("="))):
-            return  # the usual environment, decided in C; a non-string entry that passes is never reported anyway
-    except TypeError:  # a number, boolean or null among the entries: look at each
-        pass
-    for index, entry in strings(obj(spec, "process"), "env"):
+    env = process.get("env")
+    if not env or all(map(contains, env, repeat("="))):
+        return  # the usual environment, decided in C
+    for index, entry in enumerate(env):
         if "=" not in entry:
             out.add(
                 "RUNSC-ENV-FORMAT",
@@ -150,12 +137,10 @@ def check_env(spec: dict[str, Any], out: Findings) -> None:
             )
 
 
-def check_rlimits(spec: dict[str, Any], out: Findings) -> None:
+def check_rlimits(process: dict[str, Any], out: Findings) -> None:
     """RUNSC-RLIMIT-TYPE."""
-    for index, limit in enumerate(arr(obj(spec, "process"), "rlimits")):
-        if not isinstance(limit, dict):
-            continue
-        kind = text(limit, "type")
+    for index, limit in enumerate(process.get("rlimits") or ()):
+        kind = limit.get("type") or ""
         if kind not in RLIMITS:
             hint = f"did you mean {kind.upper()}? " if kind.upper() in RLIMITS else ""
             out.add(
@@ -165,12 +150,9 @@ def check_rlimits(spec: dict[str, Any], out: Findings) -> None:
             )
 
 
-def check_run_cwd(spec: dict[str, Any], out: Findings) -> None:
+def check_run_cwd(process: dict[str, Any], out: Findings) -> None:
     """RUNSC-RUN-CWD: what `runsc run` would refuse (create+start would use / instead)."""
-    process = obj(spec, "process")
-    if process is None:
-        return
-    cwd = text(process, "cwd")
+    cwd = process.get("cwd")
     if not cwd:
         out.add(
             "RUNSC-RUN-CWD",
@@ -187,15 +169,15 @@ def check_run_cwd(spec: dict[str, Any], out: Findings) -> None:
         )
 
 
-def check_ignored(spec: dict[str, Any], out: Findings) -> None:
+def check_ignored(process: dict[str, Any] | None, linux: dict[str, Any] | None, out: Findings) -> None:
     """RUNSC-IGNORED-PROCESS: members runsc never reads."""
-    process = obj(spec, "process")
-    for name in IGNORED_PROCESS:
-        if present(process, name):
-            out.add(
-                "RUNSC-IGNORED-PROCESS",
-                ptr("process", name),
-                f"process.{name} is ignored by runsc; the sandboxed process runs without it",
-            )
-    if present(obj(spec, "linux"), "personality"):
+    if process is not None:
+        for name in IGNORED_PROCESS:
+            if process.get(name) is not None:
+                out.add(
+                    "RUNSC-IGNORED-PROCESS",
+                    f"/process/{name}",
+                    f"process.{name} is ignored by runsc; the sandboxed process runs without it",
+                )
+    if linux is not None and linux.get("personality") is not None:
         out.add("RUNSC-IGNORED-PROCESS", "/linux/personality", "linux.personality is ignored by runsc")

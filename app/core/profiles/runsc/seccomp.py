@@ -25,9 +25,9 @@ ARG_COUNTS = 6
 _TABLES = tables()  # read at import, so the first request does not pay for it
 
 
-def check(spec: dict[str, Any], oci_seccomp: bool, runtime_default_key: str | None, out: Findings) -> None:
+def check(linux: dict[str, Any], oci_seccomp: bool, runtime_default_key: str | None, out: Findings) -> None:
     """RUNSC-SECCOMP-RUNTIMEDEFAULT, -OFF, and with oci-seccomp on -ACTION, -OP, -ARGINDEX."""
-    seccomp = obj(obj(spec, "linux"), "seccomp")
+    seccomp = obj(linux, "seccomp")
     if seccomp is None:
         return
     if runtime_default_key is not None:
