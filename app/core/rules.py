@@ -96,7 +96,7 @@ class Findings:
     @property
     def items(self) -> list[Finding]:
         """The findings as wire models (a new list on each call)."""
-        return [finding(*entry) for entry in self.entries]
+        return findings_of(self.entries)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -119,6 +119,22 @@ def finding(rule: str, severity: Severity, path: str, message: str) -> Finding:
     _set_extra(made, None)
     _set_private(made, None)
     return made
+
+
+def findings_of(entries: Iterable[tuple[str, Severity, str, str]]) -> list[Finding]:
+    """`[finding(*entry) for entry in entries]` with the call inlined: a report may hold thousands of findings."""
+    made_all: list[Finding] = []
+    append = made_all.append
+    cls, new, set_dict = Finding, _new, _set
+    set_fields_set, set_extra, set_private = _set_fields_set, _set_extra, _set_private
+    for rule, severity, path, message in entries:
+        made = new(cls)
+        set_dict(made, "__dict__", {"rule": rule, "severity": severity, "path": path, "message": message})
+        set_fields_set(made, {"rule", "severity", "path", "message"})  # its own set: models are mutable
+        set_extra(made, None)
+        set_private(made, None)
+        append(made)
+    return made_all
 
 
 Model = TypeVar("Model", bound=BaseModel)
