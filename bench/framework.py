@@ -12,8 +12,10 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import timeit
 import urllib.request
@@ -281,3 +283,103 @@ def wrk_post(
     numbers: dict[str, float] = json.loads(line.removeprefix("BENCH-JSON "))
     numbers["rps"] = numbers["requests"] / numbers["seconds"] if numbers["seconds"] else 0.0
     return numbers
+
+
+def ensure_h2load() -> str | None:
+    """The path of h2load, installing Debian's nghttp2-client when it is missing and we may (root)."""
+    found = shutil.which("h2load")
+    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-qq", "nghttp2-client"]
+    subprocess.run(install, env=env, capture_output=True, timeout=180)
+    if not shutil.which("h2load"):
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=180)
+        subprocess.run(install, env=env, capture_output=True, timeout=180)
+    return shutil.which("h2load")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of processes so far, in seconds (from /proc; 0 for a process that is gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def h2load(
+    url: str,
+    body: Path,
+    *,
+    connections: int,
+    streams: int = 1,
+    seconds: float,
+    headers: list[str],
+    http1: bool = False,
+    warm_up: float = 1.0,
+    server: Server | None = None,
+) -> dict[str, float]:
+    """POST `body` to `url` for `seconds` after `warm_up` seconds; calls/s and latency percentiles (ms) of each call.
+
+    The warm-up runs on the same connections as the measured phase (h2load's --warm-up-time), so the numbers
+    are those of a server under a steady load, not of the connections being opened: `warm_up=0` measures from
+    the first connection on. With `server`, `cpu_us` is the server's CPU time per call in the measured phase,
+    a number the rest of a shared machine disturbs much less than calls/s.
+    """
+    tool = ensure_h2load()
+    if tool is None:
+        raise RuntimeError("h2load is not installed (apt-get install nghttp2-client)")
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "requests.log"
+        command = [
+            tool,
+            *(["--h1"] if http1 else ["-m", str(streams)]),
+            "-c",
+            str(connections),
+            "-D",
+            str(max(1, round(seconds))),
+            *([f"--warm-up-time={warm_up:g}"] if warm_up else []),
+            "-d",
+            str(body),
+            f"--log-file={log}",
+            *(arg for header in headers for arg in ("-H", header)),
+            url,
+        ]
+        load = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cpu_before = 0.0
+        if server is not None:
+            time.sleep(warm_up)
+            cpu_before = cpu_seconds(server.worker_pids())
+        try:
+            stdout, stderr = load.communicate(timeout=warm_up + seconds + 60)
+        finally:
+            if load.poll() is None:
+                load.kill()
+                load.wait()
+        cpu = cpu_seconds(server.worker_pids()) - cpu_before if server is not None else 0.0
+        if load.returncode != 0:
+            raise RuntimeError(f"h2load failed: {stdout[-500:]} {stderr[-500:]}")
+        # One line per call of the measured phase: start time (us), HTTP status, duration (us); status 0 is a
+        # call still running when the time was up, which is neither counted nor timed.
+        rows = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
+    finished = [row for row in rows if row[1] != "0"]
+    durations = sorted(int(row[2]) / 1000 for row in finished)
+    errors = sum(1 for row in finished if not row[1].startswith("2"))
+    if not durations:
+        raise RuntimeError(f"h2load completed no call: {stdout[-500:]}")
+    quantiles = statistics.quantiles(durations, n=100, method="inclusive")
+    return {
+        "calls": len(durations),
+        "seconds": seconds,
+        "rps": len(durations) / max(1, round(seconds)),
+        "errors": errors,
+        "p50_ms": quantiles[49],
+        "p90_ms": quantiles[89],
+        "p99_ms": quantiles[98],
+        "max_ms": durations[-1],
+        "cpu_us": cpu / len(durations) * 1e6,
+    }

@@ -8,15 +8,11 @@ client does (4 connections x 16 streams), and `ValidateStream` carrying 100 docu
 
 from __future__ import annotations
 
-import os
-import shutil
-import statistics
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.framework import DATA, Context, Result, Target, free_port, serve, table
+from bench.framework import DATA, Context, Result, Target, ensure_h2load, free_port, h2load, serve, table
 
 TITLE = "gRPC: Validate beside HTTP /validate (one worker, k8s.json)"
 ORDER = 35
@@ -26,77 +22,9 @@ STREAM_DOCUMENTS = 100
 RATIO_GOAL = 1.0  # gRPC Validate calls/s at least HTTP /validate requests/s, same process and worker count
 
 
-def ensure_h2load() -> str | None:
-    """The path of h2load, installing Debian's nghttp2-client when it is missing and we may (root)."""
-    found = shutil.which("h2load")
-    if found or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return found
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-qq", "nghttp2-client"]
-    subprocess.run(install, env=env, capture_output=True, timeout=180)
-    if not shutil.which("h2load"):
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=180)
-        subprocess.run(install, env=env, capture_output=True, timeout=180)
-    return shutil.which("h2load")
-
-
 def framed(*messages: bytes) -> bytes:
     """gRPC's length-prefixed framing: flag byte 0 (not compressed), 4-byte big-endian length, the message."""
     return b"".join(b"\x00" + len(m).to_bytes(4, "big") + m for m in messages)
-
-
-def h2load(
-    url: str,
-    body: Path,
-    *,
-    connections: int,
-    streams: int,
-    seconds: float,
-    headers: list[str],
-    http1: bool = False,
-) -> dict[str, float]:
-    """POST `body` to `url` for `seconds` after a 1 s warm-up; calls/s and latency percentiles (ms) of each call."""
-    tool = ensure_h2load()
-    if tool is None:
-        raise RuntimeError("h2load is not installed (apt-get install nghttp2-client)")
-    with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "requests.log"
-        command = [
-            tool,
-            *(["--h1"] if http1 else ["-m", str(streams)]),
-            "-c",
-            str(connections),
-            "-D",
-            str(max(1, round(seconds))),
-            "--warm-up-time=1",
-            "-d",
-            str(body),
-            f"--log-file={log}",
-            *(arg for header in headers for arg in ("-H", header)),
-            url,
-        ]
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-        if completed.returncode != 0:
-            raise RuntimeError(f"h2load failed: {completed.stdout[-500:]} {completed.stderr[-500:]}")
-        # One line per call of the measured phase: start time (us), HTTP status, duration (us); status 0 is a
-        # call still running when the time was up, which is neither counted nor timed.
-        rows = [line.split("\t") for line in log.read_text().splitlines() if line.strip()]
-    finished = [row for row in rows if row[1] != "0"]
-    durations = sorted(int(row[2]) / 1000 for row in finished)
-    errors = sum(1 for row in finished if not row[1].startswith("2"))
-    if not durations:
-        raise RuntimeError(f"h2load completed no call: {completed.stdout[-500:]}")
-    quantiles = statistics.quantiles(durations, n=100, method="inclusive")
-    return {
-        "calls": len(durations),
-        "seconds": seconds,
-        "rps": len(durations) / max(1, round(seconds)),
-        "errors": errors,
-        "p50_ms": quantiles[49],
-        "p90_ms": quantiles[89],
-        "p99_ms": quantiles[98],
-        "max_ms": durations[-1],
-    }
 
 
 def _check_answers(http_url: str, grpc_address: str, document: bytes) -> None:
