@@ -147,6 +147,13 @@ class Settings(BaseSettings):
         description="Answer the usual POST /validate without FastAPI's per-request machinery (app/api/fastpath.py); "
         "the answers are the same bytes, anything unusual is answered by the FastAPI route either way.",
     )
+    telemetry: bool = Field(
+        default=False,
+        description="FastAPI's native OpenTelemetry instrumentation: traces, metrics and logs of every request to "
+        "the globally configured providers (e.g. under opentelemetry-instrument); turns the fast path off so that "
+        "every request is traced. Off: no per-request check; the Prometheus metrics and the access log still "
+        "record every request.",
+    )
 
     # k8s (Kubernetes: POST /admission, POST /translate, `specgate kube`): the node model and the admission policy
     cri: Literal["containerd", "cri-o"] = Field(

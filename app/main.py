@@ -17,7 +17,7 @@ from app.api.docs import install_docs
 from app.api.drain import DrainMiddleware
 from app.api.errors import install_exception_handlers
 from app.api.examples import ADMISSION_POD, CONFIG
-from app.api.fastpath import FastPathMiddleware
+from app.api.fastpath import SpecgateAPI
 from app.api.main import api_routers
 from app.api.methods import MethodsMiddleware
 from app.api.observe import ObserveMiddleware
@@ -92,11 +92,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> SpecgateAPI:
     """Build the application; tests pass their own settings."""
     settings = settings or Settings()
     docs = settings.docs
-    app = FastAPI(
+    app = SpecgateAPI(
         title="specgate",
         version=__version__,
         summary="Judge OCI runtime-spec config.json documents as runsc, or the spec, would.",
@@ -117,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=_lifespan,
+        # Off unless asked for: FastAPI would otherwise look for configured OpenTelemetry providers on every request.
+        telemetry={"tracing": settings.telemetry, "metrics": settings.telemetry, "logs": settings.telemetry},
     )
     app.state.settings = settings
     app.state.ready_profiles = None
@@ -127,15 +129,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.policy = read_policy_file(settings.policy) if settings.policy else None
     app.state.grpc_server = None
     app.state.kube_gate = build_gate(settings, app.state.policy)
-    if settings.fast_path:
-        # innermost: behind auth, drain and the rest
-        app.add_middleware(FastPathMiddleware, settings=settings, policy=app.state.policy)
     app.add_middleware(MethodsMiddleware)
     # ops: refuse without a token (only when tokens are configured), then let early answers reach every client.
     verifier = TokenVerifier.from_settings(
         settings.api_tokens.get_secret_value() if settings.api_tokens else None, settings.api_tokens_file
     )
     app.state.token_verifier = verifier
+    if settings.fast_path and not settings.telemetry:
+        # ahead of the whole stack; it checks the token and observes the request itself (app/api/fastpath.py)
+        app.install_fast_path(settings, app.state.policy, verifier)
     if verifier.enabled:
         app.add_middleware(TokenMiddleware, verifier=verifier)
     app.add_middleware(DrainMiddleware, max_bytes=settings.drain_bytes, max_seconds=settings.drain_seconds)

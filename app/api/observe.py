@@ -38,7 +38,8 @@ _ID_PREFIX = os.urandom(8).hex()
 _id_counter = itertools.count(1)
 
 
-def _request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
+def request_id_of(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """The request's id: the client's X-Request-ID when it is well formed, else a fresh one."""
     for name, value in headers:
         if name == b"x-request-id":
             if _REQUEST_ID.fullmatch(value):
@@ -150,6 +151,34 @@ _START = time.time()
 _PID = os.getpid()  # each uvicorn worker is a spawned process that imports this module itself
 
 
+def log_access(
+    request_id: str,
+    method: str,
+    route: str,
+    status: int,
+    seconds: float,
+    profile: str | None,
+    verdict: str | None,
+    scope: Scope,
+) -> None:
+    """Write the access log line of one answered request (when the logger is enabled for info)."""
+    if not access_logger.isEnabledFor(logging.INFO):
+        return
+    client = scope.get("client")
+    line = _AccessRecord()
+    line.fields = {
+        "request_id": request_id,
+        "method": method,
+        "route": route,
+        "status": status,
+        "duration_ms": round(seconds * 1000, 3),
+        "profile": profile or None,
+        "verdict": verdict,
+        "client": f"{client[0]}:{client[1]}" if client else None,
+    }
+    access_logger.handle(line)
+
+
 class ObserveMiddleware:
     """Give every request an id, count and time it, and log it as one JSON line."""
 
@@ -163,7 +192,7 @@ class ObserveMiddleware:
             await self.app(scope, receive, send)
             return
         start = perf_counter()
-        request_id = _request_id(scope["headers"])
+        request_id = request_id_of(scope["headers"])
         record, token = metrics.request_started(request_id.decode())
         status = 500  # what the server answers when the app raises before answering
 
@@ -187,20 +216,8 @@ class ObserveMiddleware:
             profile = record.profile or routes.profile(scope, route)
             method: str = scope["method"]
             metrics.observe_request(token, route, method, status, profile, seconds)
-            if self.access_log and access_logger.isEnabledFor(logging.INFO):
-                client = scope.get("client")
-                line = _AccessRecord()
-                line.fields = {
-                    "request_id": record.request_id,
-                    "method": method,
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                    "profile": profile or None,
-                    "verdict": record.verdict,
-                    "client": f"{client[0]}:{client[1]}" if client else None,
-                }
-                access_logger.handle(line)
+            if self.access_log:
+                log_access(record.request_id, method, route, status, seconds, profile, record.verdict, scope)
 
     def _load(self, scope: Scope) -> _Routes:
         self._routes = _Routes(scope["app"])
