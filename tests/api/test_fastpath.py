@@ -7,10 +7,12 @@ with SPECGATE_FAST_PATH=false, where only the FastAPI route answers.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -169,3 +171,60 @@ def test_it_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().fast_path is False
     app = create_app()
     assert isinstance(app, fastpath.SpecgateAPI) and app.fast_path is None
+
+
+def _observed(client: TestClient, caplog: pytest.LogCaptureFixture, headers: dict[str, str]) -> dict[str, Any]:
+    """The answer's headers, the access log line and the counters one POST /validate leaves behind."""
+    from prometheus_client import REGISTRY
+
+    from app.logs import JsonFormatter
+
+    def count(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    labels = {"route": "/validate", "method": "POST", "status": "200", "profile": "oci"}
+    before = (
+        count("specgate_http_requests_total", **labels),
+        count("specgate_verdicts_total", profile="oci", verdict="valid"),
+    )
+    caplog.clear()
+    response = client.post("/validate?profile=oci", content=SMALL, headers=headers)
+    after = (
+        count("specgate_http_requests_total", **labels),
+        count("specgate_verdicts_total", profile="oci", verdict="valid"),
+    )
+    (line,) = [orjson.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "specgate.access"]
+    for varying in ("time", "duration_ms"):
+        assert line.pop(varying)
+    return {
+        "status": response.status_code,
+        "request_id": response.headers.get("x-request-id"),
+        "access": line,
+        "counted": (after[0] - before[0], after[1] - before[1]),
+        "in_flight": REGISTRY.get_sample_value("specgate_http_requests_in_flight"),
+    }
+
+
+def test_the_fast_path_is_observed_as_the_route_is(
+    fast: TestClient, route: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="specgate.access")
+    headers = {**JSON, "x-request-id": "req-7"}
+    seen = _observed(fast, caplog, headers)
+    assert seen == _observed(route, caplog, headers)
+    assert seen["request_id"] == "req-7" and seen["counted"] == (1, 1) and seen["in_flight"] == 0
+    fresh = _observed(fast, caplog, JSON)  # no id given: a fresh one, the same in the answer and the log
+    assert fresh["request_id"] and fresh["access"]["request_id"] == fresh["request_id"]
+
+
+def test_a_refused_token_is_answered_and_observed_by_the_stack(caplog: pytest.LogCaptureFixture) -> None:
+    from prometheus_client import REGISTRY
+
+    from app.main import create_app
+
+    caplog.set_level(logging.INFO, logger="specgate.access")
+    with TestClient(create_app(make_settings(api_tokens="s3cret"))) as client:
+        response = client.post("/validate", content=SMALL, headers={**JSON, "authorization": "Bearer wrong"})
+    assert response.status_code == 401 and response.headers["x-request-id"]
+    assert [r.__dict__["fields"]["status"] for r in caplog.records if r.name == "specgate.access"] == [401]
+    assert REGISTRY.get_sample_value("specgate_http_requests_in_flight") == 0
