@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import compress, repeat
 from operator import itemgetter, not_
 from typing import Any
 
 from app.core.pointer import ptr
+from app.core.profiles.oci import quiet
 from app.core.profiles.oci.context import Context, arr, env_problems, is_abs, obj, windows_key
 from app.models import Severity
 
@@ -68,22 +68,25 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
     )
     # Decided once per document rather than once per mount: the declared version and the platform.
     since_1_2 = ctx.judged.at_least(1, 2)
-    batch = _batch(mounts, table) if linuxish and table is not None else None
-    for index in range(len(mounts)) if batch is None else batch.suspects:
+    if linuxish and table is not None:
+        # Only the mounts the quiet shape rejects can have findings (one Rust call per mount, mapped in C).
+        looked_at: Iterable[int] = compress(range(len(mounts)), map(not_, map(quiet.mount(table), mounts)))
+    else:
+        looked_at = range(len(mounts))
+    for index in looked_at:
         mount = mounts[index]
         if isinstance(mount, dict):
             _mount(ctx, index, mount, linuxish, table, since_1_2)
-    if batch is None:
+    paths = _clean_destinations(mounts)
+    dests = None
+    if paths is None:
         dests = [
             (i, d) for i, m in enumerate(mounts) if isinstance(m, dict) and isinstance(d := m.get("destination"), str)
         ]
         paths = [_rooted(d) for _, d in dests]
-    else:
-        dests = list(enumerate(batch.destinations))
-        paths = batch.destinations if batch.clean else [_rooted(d) for d in batch.destinations]
     # On Windows _order also judges nesting, and compares paths as Windows resolves them: always run it there.
     if ctx.platform == "windows" or not _nothing_hidden(paths):
-        _order(ctx, dests)
+        _order(ctx, dests if dests is not None else list(enumerate(paths)))
     wanted = PLATFORM_FILESYSTEMS.get(ctx.platform)
     if wanted:
         # A relative destination is read relative to / (config.md#configMounts), so 'proc' provides /proc.
@@ -96,6 +99,32 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
                 "these filesystems should be available in the container: "
                 + ", ".join(f"{d} ({wanted[d]})" for d in missing),
             )
+
+
+_get: Callable[[dict[str, Any], str], Any] = dict.get
+
+
+def _clean_destinations(mounts: list[Any]) -> list[str] | None:
+    """Every mount's destination when each mount is an object whose destination is a string that `_rooted` leaves
+    as it is (the usual case), told by C-level passes; None otherwise.
+
+    _rooted keeps a path that starts with '/' and has no '//', '/.' or trailing '/'. Joined by NUL, a destination
+    with any of them leaves it in the joined text (a NUL inside a destination can only add false alarms).
+    """
+    try:
+        destinations: list[str] = list(map(_get, mounts, repeat("destination")))  # TypeError: not an object
+        joined = "\0".join(destinations)  # TypeError: a destination that is not a string
+    except TypeError:
+        return None
+    if (
+        all(map(str.startswith, destinations, repeat("/")))
+        and "//" not in joined
+        and "/." not in joined
+        and "/\0" not in joined
+        and joined[-1:] != "/"
+    ):
+        return destinations
+    return None
 
 
 def _mount(
@@ -158,68 +187,6 @@ def _mount(
                 )
     if "uidMappings" in mount or "gidMappings" in mount or "idmap" in options or "ridmap" in options:
         _idmap(ctx, mount, where, options, since_1_2)  # else it has nothing to say: the usual mount
-
-
-_get: Callable[[dict[str, Any], str], Any] = dict.get
-_get_or: Callable[[dict[str, Any], str, Any], Any] = dict.get
-_NO_OPTIONS: list[Any] = []
-"""What a mount without options reads as in `_batch` (shared, never modified)."""
-_IDMAP_OPTIONS = frozenset({"idmap", "ridmap"})
-_MAPPINGS = ("uidMappings", "gidMappings")
-
-
-@dataclass(frozen=True, slots=True)
-class _Batch:
-    suspects: list[int]
-    """Indices of the mounts `_mount` may have something to say about, in order; for the others it finds nothing."""
-    destinations: list[str]
-    """Every mount's destination (each mount is an object and each destination a string starting with '/')."""
-    clean: bool
-    """True when every destination is its own `_rooted` form already."""
-
-
-def _batch(mounts: list[Any], table: frozenset[str]) -> _Batch | None:
-    """Which mounts need `_mount` on a Linux platform, proved by C-level passes over the whole array.
-
-    None when the passes cannot tell (an entry that is not an object, options that are not an array...): then
-    every mount is looked at. Calling `_mount` on each of 2,000 mounts costs milliseconds; these passes (map
-    over C methods, set algebra) a fraction of that. Each test below is the negation of a condition under which
-    `_mount` reports something, so a mount that passes them all has nothing to report.
-    """
-    count = len(mounts)
-    try:
-        # TypeError from a C method given another type: an entry that is not an object, a destination that
-        # is not a string, an option that is not hashable.
-        destinations: list[str] = list(map(_get, mounts, repeat("destination")))
-        absolute = all(map(str.startswith, destinations, repeat("/")))
-        options: list[list[Any]] = list(map(_get_or, mounts, repeat("options"), repeat(_NO_OPTIONS)))
-        if not set(map(type, options)) <= {list}:
-            return None  # options that are not an array read as none (arr): let _mount say so
-        flat = set().union(*options)
-    except TypeError:
-        return None
-    suspects: set[int] = set()
-    if not absolute:  # OCI-MNT-DEST-LINUX
-        suspects.update(compress(range(count), map(not_, map(str.startswith, destinations, repeat("/")))))
-    for key in ("source", "type"):  # OCI-MNT-BIND-SRC needs no source, OCI-MNT-TYPE no type
-        if not all(map(_get, mounts, repeat(key))):
-            suspects.update(compress(range(count), map(not_, map(_get, mounts, repeat(key)))))
-    # OCI-MNT-OPTS: a string option outside the table that is not name=value data.
-    odd = {o for o in flat - table if isinstance(o, str) and "=" not in o}
-    if odd:
-        suspects.update(compress(range(count), map(not_, map(odd.isdisjoint, options))))
-    if not flat.isdisjoint(_IDMAP_OPTIONS):  # _idmap
-        suspects.update(compress(range(count), map(not_, map(_IDMAP_OPTIONS.isdisjoint, options))))
-    keys = set().union(*mounts)
-    for key in _MAPPINGS:  # _idmap
-        if key in keys:
-            suspects.update(compress(range(count), map(dict.__contains__, mounts, repeat(key))))
-    # _rooted leaves a destination as it is when it starts with one '/' and has no '//', '/.' or trailing '/';
-    # joined by NUL, a destination with any of them leaves one in the joined text (a NUL inside a destination
-    # can only add false alarms, which take the slow way).
-    joined = "\0".join(destinations)
-    clean = absolute and "//" not in joined and "/." not in joined and "/\0" not in joined and joined[-1:] != "/"
-    return _Batch(sorted(suspects), destinations, clean)
 
 
 _key = itemgetter(0)

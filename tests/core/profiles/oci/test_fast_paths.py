@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from app.core.profiles.base import CheckOptions
-from app.core.profiles.oci import checks_misc
+from app.core.profiles.oci import checks_misc, quiet
 from app.core.profiles.oci.checks_misc import _rooted
 from app.core.profiles.oci.context import Context, env_problem, env_problems
 from app.core.profiles.oci.versions import release_for
@@ -99,13 +99,14 @@ def random_mounts(rng: random.Random, count: int) -> list[Any]:
 
 
 def mount_findings(mounts: list[Any], version: str, platform: str, fast: bool) -> list[tuple[str, str, str]]:
-    """The findings of the mount rules, through the batch shortcuts or (fast=False) mount by mount."""
+    """The findings of the mount rules, through the shortcuts or (fast=False) mount by mount."""
     ctx = Context(data={"mounts": mounts}, judged=release_for(version), options=CheckOptions(platform=platform))
     if fast:
         checks_misc._mounts(ctx, mounts)
     else:
         with (
-            patch.object(checks_misc, "_batch", lambda mounts, table: None),
+            patch.object(quiet, "mount", lambda table: lambda mount: False),
+            patch.object(checks_misc, "_clean_destinations", lambda mounts: None),
             patch.object(checks_misc, "_nothing_hidden", lambda paths: False),
         ):
             checks_misc._mounts(ctx, mounts)
@@ -133,7 +134,37 @@ def test_nothing_hidden_only_when_order_finds_nothing(seed: int) -> None:
 
 def test_usual_mounts_take_the_shortcut() -> None:
     mounts = orjson.loads((BENCH / "k8s.json").read_bytes())["mounts"]
-    batch = checks_misc._batch(mounts, checks_misc.LINUX_MOUNT_OPTIONS)
-    assert batch is not None and batch.clean
-    assert batch.suspects == [2]  # devpts's 'newinstance', outside the spec's option table
-    assert checks_misc._nothing_hidden(batch.destinations)
+    is_quiet = quiet.mount(checks_misc.LINUX_MOUNT_OPTIONS)
+    assert [i for i, m in enumerate(mounts) if not is_quiet(m)] == [2]  # devpts's 'newinstance', outside the table
+    paths = checks_misc._clean_destinations(mounts)
+    assert paths is not None and checks_misc._nothing_hidden(paths)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/a",
+        "/a/b",
+        "/a.b/c",
+        "/a/b.",
+        "/é/ü",
+        "/a b",
+        "/a\nb",
+        "/a\n",
+        "/a/",
+        "/a//b",
+        "//a",
+        "/./a",
+        "/a/.b",
+        "/a/..",
+        "a",
+        "",
+        "/",
+        "/a\0/b",
+    ],
+)
+def test_quiet_destination_pattern_is_the_clean_absolute_path(path: str) -> None:
+    mount = {"destination": path, "source": "s", "type": "t"}
+    clean = path.startswith("/") and "//" not in path and "/." not in path and not path.endswith("/")
+    assert quiet.mount(checks_misc.LINUX_MOUNT_OPTIONS)(mount) == clean
+    assert checks_misc._clean_destinations([mount]) == ([path] if clean else None)

@@ -1,0 +1,46 @@
+"""Quiet shapes: JSON Schemas that accept only values on which a Python rule has nothing to report.
+
+A config is mostly made of the usual: mounts with an absolute destination, a source, a type and options from the
+spec's table. Asking jsonschema-rs (Rust) whether a value has that shape costs a fraction of walking it in Python,
+so the rules look closely only at the values a quiet shape rejects. A quiet shape may reject more than the rule
+would report (then the rule looks and finds nothing), never less: each keyword below negates one condition under
+which the rule reports something, and tests compare both readings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+
+_ANY_NOT: dict[str, Any] = {"not": {}}
+"""Draft 4 has no `false` schema: this one rejects every value, so a member under it must be absent."""
+CLEAN_ABSOLUTE = "^(/[^/.][^/]*)+$"
+"""A path that starts with '/' and has no empty, '.'-led or trailing segment: no '//', no '/.', no trailing '/'."""
+
+
+@cache
+def mount(table: frozenset[str]) -> Callable[[Any], bool]:
+    """Is this mount one `checks_misc._mount` has nothing to say about, on a Linux platform with option table `table`?
+
+    An object whose destination is clean and absolute, whose source and type are non-empty strings, whose options
+    are names of the table or name=value data (neither idmap nor ridmap, which call for ID-mapping rules), and which
+    has no uidMappings or gidMappings.
+    """
+    names = sorted(table - {"idmap", "ridmap"})
+    schema = {
+        "type": "object",
+        "required": ["destination", "source", "type"],
+        "properties": {
+            "destination": {"type": "string", "pattern": CLEAN_ABSOLUTE},
+            "source": {"type": "string", "minLength": 1},
+            "type": {"type": "string", "minLength": 1},
+            "options": {"type": "array", "items": {"type": "string", "anyOf": [{"enum": names}, {"pattern": "="}]}},
+            "uidMappings": _ANY_NOT,
+            "gidMappings": _ANY_NOT,
+        },
+    }
+    is_valid: Callable[[Any], bool] = jsonschema_rs.Draft4Validator(schema).is_valid
+    return is_valid
