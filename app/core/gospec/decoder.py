@@ -15,8 +15,10 @@ in Python to reproduce the decoder's exact view and messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema_rs
@@ -38,18 +40,30 @@ class TypeMismatch:
     """The Go type wanted there, e.g. `bool`."""
 
 
-@dataclass(slots=True)
+_NOTHING_RENAMED: Mapping[str, str] = MappingProxyType({})
+
+
 class GoDecoded:
     """A spec as Go decoded it: the canonical view, and what the decoder refused or did not know."""
 
-    spec: dict[str, Any]
-    """The document with keys renamed to the json names Go matched them to and refused values dropped.
-    Identical to the submitted document (the same object) when nothing needed changing."""
-    type_errors: list[TypeMismatch] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    """Pointers (in the submitted document) of members no field matches."""
-    renamed: dict[str, str] = field(default_factory=dict)
-    """Canonical pointer -> submitted pointer, for members whose key differed from the json name."""
+    __slots__ = ("spec", "type_errors", "unknown", "renamed")
+
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        type_errors: Sequence[TypeMismatch] = (),
+        unknown: Sequence[str] = (),
+        renamed: Mapping[str, str] = _NOTHING_RENAMED,
+    ) -> None:
+        # Read-only defaults: the usual document needs none of these, so none is built for it.
+        self.spec = spec
+        """The document with keys renamed to the json names Go matched them to and refused values dropped.
+        Identical to the submitted document (the same object) when nothing needed changing."""
+        self.type_errors = type_errors
+        self.unknown = unknown
+        """Pointers (in the submitted document) of members no field matches."""
+        self.renamed = renamed
+        """Canonical pointer -> submitted pointer, for members whose key differed from the json name."""
 
     def restates_refusal(self, pointer: str) -> bool:
         """True when `pointer` (submitted document) is at or below a value the decoder refused.
@@ -173,7 +187,9 @@ def decode_field(data: dict[str, Any], model: str, name: str) -> GoDecoded:
     if m.spec_names.issuperset(data):
         # The usual document spells every member as its field does, and distinct field names fold apart:
         # then only the member of that very name reaches the field, found without folding each key.
-        part = {name: data[name]} if name in data else {}
+        if name not in data:
+            return GoDecoded(spec={})  # an empty object is a valid Spec, and nothing reaches the field
+        part = {name: data[name]}
     else:
         part = {key: value for key, value in data.items() if key == name or _fold(key) == name}
     return decode(part, model)

@@ -87,9 +87,13 @@ def _sentry_type(destination: str, type_: str, bind_option: bool) -> str:
 
 def clean_destination(destination: str) -> str:
     """Go's filepath.Clean of a destination; a path that is clean already (the usual case) is returned as it is."""
-    if destination[:1] == "/" and "//" not in destination and "/." not in destination and destination[-1:] != "/":
-        return destination  # no empty, "." or ".." element and no trailing slash: nothing for Clean to do
-    return go_clean(destination)
+    return destination if _is_clean(destination) else go_clean(destination)
+
+
+def _is_clean(destination: str) -> bool:
+    """True when filepath.Clean would return the (absolute) path unchanged; False proves nothing."""
+    # No empty, "." or ".." element and no trailing slash: nothing for Clean to do.
+    return destination[:1] == "/" and "//" not in destination and "/." not in destination and destination[-1:] != "/"
 
 
 def read_mounts(spec: Any) -> list[Mount]:
@@ -318,10 +322,14 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         # then applies MaybeConvertToBindMount, so a bind/rbind option turns even those back into bind mounts.
         if bind_option:
             fs = "bind"
-        elif "dev" not in destination:  # Clean only drops elements: what cleans to /dev or /dev/pts contains "dev"
-            fs = type_
+        elif destination in RETYPED:  # written clean, as usual
+            fs = RETYPED[destination]
+        elif "dev" in destination and not _is_clean(destination):
+            # Clean only drops elements, so only a destination containing "dev" can clean to /dev or /dev/pts,
+            # and one that is clean already is not either of them (it failed the lookup above).
+            fs = RETYPED.get(go_clean(destination), type_)
         else:
-            fs = RETYPED.get(clean_destination(destination), type_)
+            fs = type_
         if gofer != (fs == "bind") or fs not in KNOWN_TYPES:
             append(_refused(index, destination, type_, fs, gofer, out))
             continue
@@ -387,7 +395,7 @@ def _refused(index: int, destination: str, type_: str, fs: str, gofer: bool, out
         return (
             "RUNSC-MOUNT-DEV-RETYPE",
             "error",
-            ptr("mounts", index, "type"),
+            f"/mounts/{index}/type",
             _RETYPE_MISMATCH.format(dest=go_clean(destination), fs=fs)
             + ': add the "rbind" option to serve the host directory, or drop the source to use the sentry\'s',
         )
@@ -395,14 +403,14 @@ def _refused(index: int, destination: str, type_: str, fs: str, gofer: bool, out
         return (
             "RUNSC-MOUNT-BIND-NOSOURCE",
             out.severity_of("RUNSC-MOUNT-BIND-NOSOURCE"),
-            ptr("mounts", index, "source"),
+            f"/mounts/{index}/source",
             "mountOptions failed: gofer mount requires a connection FD: this bind mount has no source; set "
             "source to the host path to bind",
         )
     return (
         "RUNSC-MOUNT-TYPE-UNKNOWN",
         out.severity_of("RUNSC-MOUNT-TYPE-UNKNOWN"),
-        ptr("mounts", index, "type"),
+        f"/mounts/{index}/type",
         f"ignoring unknown filesystem type {quote(type_)}: the mount at {quote(destination)} is skipped. "
         "runsc mounts bind, tmpfs, proc, sysfs, devpts, cgroup, cgroup2 and erofs",
     )
