@@ -17,8 +17,8 @@ def test_both_models_exist() -> None:
 def test_exact_document_is_returned_unchanged(model: str) -> None:
     decoded = decode(MINIMAL, model)
     assert decoded.spec is MINIMAL
-    assert decoded.type_errors == []
-    assert decoded.unknown == []
+    assert not decoded.type_errors
+    assert not decoded.unknown
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_type_mismatch_is_reported_at_its_pointer(doc: dict[str, Any], pointer: 
 
 def test_null_is_never_an_error_and_reads_as_absent() -> None:
     decoded = decode({"process": None, "mounts": [None], "annotations": {"a": None}, "hostname": None}, "runsc")
-    assert decoded.type_errors == []
+    assert not decoded.type_errors
     assert decoded.spec == {"mounts": [{}], "annotations": {"a": ""}}
 
 
@@ -119,21 +119,51 @@ def test_unknown_members_are_listed_and_dropped() -> None:
     ],
 )
 def test_models_know_their_own_fields(doc: dict[str, Any], unknown_2018: list[str], unknown_today: list[str]) -> None:
-    assert decode(doc, "runsc-2018").unknown == unknown_2018
-    assert decode(doc, "runsc").unknown == unknown_today
+    assert list(decode(doc, "runsc-2018").unknown) == unknown_2018
+    assert list(decode(doc, "runsc").unknown) == unknown_today
 
 
 def test_go_matches_a_differently_cased_hook_kind() -> None:
     # Go's decoder folds case, so runsc runs `preStart` hooks as `prestart` ones.
     decoded = decode({"hooks": {"preStart": [{"path": "/bin/true"}]}}, "runsc")
-    assert decoded.unknown == []
+    assert not decoded.unknown
     assert decoded.spec == {"hooks": {"prestart": [{"path": "/bin/true"}]}}
 
 
 def test_interface_field_takes_anything() -> None:
-    assert decode({"windows": {"credentialSpec": [1, {"a": None}]}}, "runsc").type_errors == []
+    assert not decode({"windows": {"credentialSpec": [1, {"a": None}]}}, "runsc").type_errors
 
 
 def test_uint64_max_is_accepted() -> None:
     doc = {"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 2**64 - 1, "soft": 0}]}}
-    assert decode(doc, "runsc").type_errors == []
+    assert not decode(doc, "runsc").type_errors
+
+
+@pytest.mark.parametrize("model", ["runsc", "runsc-2018"])
+def test_without_unknown_a_document_with_only_unknown_members_is_taken_as_it_is(model: str) -> None:
+    doc = {"ociVersion": "1", "process": {"args": ["sh"], "later": 1}, "linux": {"netDevices": {"x": {}}}}
+    decoded = decode(doc, model, unknown=False)
+    assert decoded.spec is doc
+    assert not decoded.type_errors
+    assert not decoded.renamed
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param({"Process": {"args": ["sh"]}, "extra": 1}, id="renamed-top"),
+        pytest.param({"process": {"ARGS": ["sh"], "extra": 1}}, id="renamed-nested"),
+        pytest.param({"mounts": [{"destinatioN": "/x", "extra": 1}]}, id="renamed-in-slice"),
+        pytest.param({"process": {"args": "sh"}, "extra": 1}, id="type-error"),
+        pytest.param({"hoo\u212aS": {}, "extra": 1}, id="kelvin-sign"),  # Go folds the Kelvin sign to k
+        pytest.param({"ho\u017fTNAME": "h", "extra": 1}, id="long-s"),  # and the long s to s
+        pytest.param({"process": {"args": [None]}, "extra": 1}, id="null-element"),
+        pytest.param({"ẋ": 1, "extra": 1}, id="non-ascii-unknown"),
+    ],
+)
+@pytest.mark.parametrize("model", ["runsc", "runsc-2018"])
+def test_without_unknown_everything_else_is_decoded_as_before(model: str, doc: dict[str, Any]) -> None:
+    strict, lenient = decode(doc, model), decode(doc, model, unknown=False)
+    assert lenient.spec == strict.spec
+    assert [(e.pointer, e.message) for e in lenient.type_errors] == [(e.pointer, e.message) for e in strict.type_errors]
+    assert dict(lenient.renamed) == dict(strict.renamed)

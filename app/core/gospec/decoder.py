@@ -15,7 +15,8 @@ in Python to reproduce the decoder's exact view and messages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -107,6 +108,21 @@ class _Model:
         }
         # And one per slice or map type met, so that a long array or map that needs nothing is taken whole too.
         self._containers: dict[int, Any] = {}
+        self._lenient: Any = None
+
+    @property
+    def lenient_validator(self) -> Any:
+        """The compiled check that a document needs no work from the walk but dropping unknown members (built on
+        first use: only callers that do not report unknown members ask for it)."""
+        if self._lenient is None:
+            schema = self._schema()
+            for members in schema["definitions"].values():
+                del members["additionalProperties"]  # a member no field matches is simply ignored ...
+                # ... unless Go would match it to a field case-insensitively: then the walk must rename it.
+                members["patternProperties"] = {_renamed_pattern(members["properties"]): {"not": {}}}
+            # The linear-time engine: the pattern needs no lookaround, and it runs on every member of every object.
+            self._lenient = jsonschema_rs.Draft4Validator(schema, pattern_options=jsonschema_rs.RegexOptions())
+        return self._lenient
 
     def container_validator(self, t: GoType) -> Any:
         """The compiled check that a slice or map of type `t` needs no work from the walk (built on first use)."""
@@ -129,6 +145,27 @@ class _Model:
             for name, members in self.fields.items()
         }
         return {"$ref": "#/definitions/Spec", "definitions": definitions}
+
+
+def _renamed_pattern(names: Iterable[str]) -> str:
+    """A regular expression matching the member names Go matches to one of `names` though they are not one of them
+    exactly, and all non-ASCII names (the walk decides those: Unicode folding has special cases).
+
+    For ASCII names Go's folding is ASCII case folding, so such a name differs from a field name in the case of at
+    least one letter: for each letter of each name, the alternative with that letter in the other case and every
+    other letter in either case.
+    """
+
+    def either(c: str) -> str:
+        return f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c)
+
+    alternatives = [
+        "".join(either(x) for x in name[:i]) + re.escape(c.swapcase()) + "".join(either(x) for x in name[i + 1 :])
+        for name in names
+        for i, c in enumerate(name)
+        if c.lower() != c.upper()
+    ]
+    return "^(?:" + "|".join(alternatives) + ")$|[^\\x00-\\x7f]"  # patterns search: any non-ASCII character
 
 
 def _schema_of(t: GoType, *, nullable: bool) -> dict[str, Any]:
@@ -165,10 +202,15 @@ def model_names() -> list[str]:
     return list(MODELS)
 
 
-def decode(data: dict[str, Any], model: str) -> GoDecoded:
-    """Decode a parsed spec the way Go's encoding/json would into `specs.Spec` of `model`."""
+def decode(data: dict[str, Any], model: str, *, unknown: bool = True) -> GoDecoded:
+    """Decode a parsed spec the way Go's encoding/json would into `specs.Spec` of `model`.
+
+    With `unknown` false the caller does not need the members no field matches (`GoDecoded.unknown`): a document
+    whose only surprise is such members (a newer spec's, as runtimes write them) is then taken as it is, with
+    them left in the view where no rule reads them, instead of being walked to drop them.
+    """
     m = _model(model)
-    if m.validator.is_valid(data):
+    if m.validator.is_valid(data) or (not unknown and m.lenient_validator.is_valid(data)):
         return GoDecoded(spec=data)
     walk = _Walk(m)
     spec = walk.struct(data, "Spec", None)

@@ -40,8 +40,9 @@ class Runsc2018Profile(Profile):
     catalog: ClassVar[Catalog] = c.CATALOG
 
     def check(self, doc: Document, options: CheckOptions) -> list[Finding]:
-        # Repeated members are rare; only then is the raw text parsed again, to fold them as Go does.
-        decoded = decode(go_view(doc.raw, doc.data, bool(doc.duplicates)), MODEL)
+        # Repeated members are rare; only then is the raw text parsed again, to fold them as Go does. 2018 runsc
+        # ignored unknown members silently (json.Unmarshal), and no rule here reports them.
+        decoded = decode(go_view(doc.raw, doc.data, bool(doc.duplicates)), MODEL, unknown=False)
         findings = Findings(self.catalog)
         for mismatch in decoded.type_errors:
             findings.add(
