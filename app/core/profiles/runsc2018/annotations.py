@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from app.core import cri
-from app.core.profiles.runsc2018.govalues import string_map
+from app.core.profiles.runsc2018.govalues import string, string_map, struct
+from app.core.rules import construct
 from app.models import SandboxInfo
 
 
@@ -24,15 +25,22 @@ def sandbox_id(spec: dict[str, Any]) -> tuple[str, bool]:
 
 def sandbox_info(spec: dict[str, Any]) -> SandboxInfo:
     """Sandbox placement as 2018 runsc reads it; a container type other than sandbox/container is reported as None."""
-    kind = string_map(spec.get("annotations")).get(cri.CONTAINERD_CONTAINER_TYPE)
-    identifier, found = sandbox_id(spec)
+    annotations = struct(spec.get("annotations"))  # read as map[string]string: a wrong-typed value is ""
+    kind = string(annotations[CONTAINER_TYPE]) if CONTAINER_TYPE in annotations else None
     container_type: Literal["sandbox", "container"] | None = None
     if kind == cri.TYPE_SANDBOX:
         container_type = "sandbox"
     elif kind == cri.TYPE_CONTAINER:
         container_type = "container"
-    return SandboxInfo(
-        container_type=container_type,
-        creates_sandbox=should_create_sandbox(spec),
-        sandbox_id=identifier if found else None,
+    return construct(  # every field, in field order: model_construct without its per-field loop
+        SandboxInfo,
+        {
+            "container_type": container_type,
+            "creates_sandbox": kind is None or kind == cri.TYPE_SANDBOX,  # ShouldCreateSandbox
+            "sandbox_id": string(annotations[SANDBOX_ID]) if SANDBOX_ID in annotations else None,  # SandboxID
+        },
     )
+
+
+CONTAINER_TYPE = cri.CONTAINERD_CONTAINER_TYPE
+SANDBOX_ID = cri.CONTAINERD_SANDBOX_ID

@@ -61,8 +61,8 @@ def dev_mount_issues(spec: dict[str, Any]) -> list[Issue]:
         return []
     issues: list[Issue] = []
     for index, entry in enumerate(mounts):
-        destination = string(struct(entry).get("destination"))
-        if "dev" not in destination:
+        destination = entry.get("destination") if isinstance(entry, dict) else None
+        if not isinstance(destination, str) or "dev" not in destination:
             continue  # the usual mount: no path that cleans to /dev... ("//dev" and "/x/../dev" do)
         cleaned = clean(destination)
         reserved = _provided_device(cleaned)

@@ -6,12 +6,13 @@ the data it needs (no `process.args` check without a `process`), and issues come
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 from app.core import cri
 from app.core.pointer import ptr
 from app.core.profiles.runsc2018 import catalog as c
-from app.core.profiles.runsc2018.govalues import is_abs, present, string, string_map, strings, struct
+from app.core.profiles.runsc2018.govalues import is_abs, present, string, strings, struct
 from app.core.profiles.runsc2018.issues import Issue
 
 
@@ -81,7 +82,7 @@ def validate_spec(spec: dict[str, Any]) -> list[Issue]:
             )
         )
     issues.extend(_mount_destinations(spec.get("mounts")))
-    issues.extend(_container_type(string_map(spec.get("annotations"))))
+    issues.extend(_container_type(struct(spec.get("annotations"))))
     return issues
 
 
@@ -112,7 +113,7 @@ def _security_labels(process: dict[str, Any]) -> list[Issue]:
 
 def _mount_destinations(mounts: Any) -> list[Issue]:
     issues: list[Issue] = []
-    if not isinstance(mounts, list):
+    if not isinstance(mounts, list) or _all_absolute(mounts):
         return issues
     for index, mount in enumerate(mounts):
         # A null or wrong-typed element still takes its slot, as a zero Mount with an empty destination.
@@ -130,10 +131,23 @@ def _mount_destinations(mounts: Any) -> list[Issue]:
     return issues
 
 
-def _container_type(annotations: dict[str, str]) -> list[Issue]:
+def _all_absolute(mounts: list[Any]) -> bool:
+    """True when every entry is an object whose destination is an absolute path (False proves nothing).
+
+    The usual spec, decided by C-level passes over the array: a spec can have thousands of mounts.
+    """
+    try:
+        destinations = [mount.get("destination") for mount in mounts]
+        return all(map(str.startswith, destinations, repeat("/")))
+    except (AttributeError, TypeError):  # an entry that is not an object, or a destination that is not a string
+        return False
+
+
+def _container_type(annotations: dict[str, Any]) -> list[Issue]:
+    """The containerd annotations, as map[string]string (a wrong-typed value reads as "")."""
     if cri.CONTAINERD_CONTAINER_TYPE not in annotations:
         return []  # not containerd: a container with its own sandbox
-    value = annotations[cri.CONTAINERD_CONTAINER_TYPE]
+    value = string(annotations[cri.CONTAINERD_CONTAINER_TYPE])
     if value == cri.TYPE_SANDBOX:
         return []
     if value == cri.TYPE_CONTAINER:
