@@ -26,7 +26,8 @@ from app.core.profiles.runsc import (
 from app.core.profiles.runsc.catalog import CATALOG
 from app.core.profiles.runsc.hints import MountHint, pod_mount_hints, rootfs_hint
 from app.core.profiles.runsc.view import string_annotations as read_annotations
-from app.core.rules import Catalog, Findings, construct
+from app.core.rules import Catalog, Findings
+from app.core.sandbox import sandbox_info
 from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
 
 MODEL = "runsc"
@@ -88,14 +89,7 @@ class RunscProfile(Profile):
         kind: Literal["sandbox", "container"] | None = (
             "sandbox" if value == cri.TYPE_SANDBOX else "container" if value == cri.TYPE_CONTAINER else None
         )
-        return construct(  # every field, in field order: model_construct without its per-field loop
-            SandboxInfo,
-            {
-                "container_type": kind,
-                "creates_sandbox": value != cri.TYPE_CONTAINER,
-                "sandbox_id": notes_mod.sandbox_id(notes),
-            },
-        )
+        return sandbox_info(kind, value != cri.TYPE_CONTAINER, notes_mod.sandbox_id(notes))
 
     def capability_table(self) -> CapabilityTable:
         return caps_mod.table(self.name, LAST_CAP)

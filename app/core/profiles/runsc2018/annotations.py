@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from app.core import cri
 from app.core.profiles.runsc2018.govalues import string, string_map, struct
-from app.core.rules import construct
+from app.core.sandbox import ContainerType, sandbox_info as make_sandbox_info
 from app.models import SandboxInfo
 
 
@@ -27,18 +27,15 @@ def sandbox_info(spec: dict[str, Any]) -> SandboxInfo:
     """Sandbox placement as 2018 runsc reads it; a container type other than sandbox/container is reported as None."""
     annotations = struct(spec.get("annotations"))  # read as map[string]string: a wrong-typed value is ""
     kind = string(annotations[CONTAINER_TYPE]) if CONTAINER_TYPE in annotations else None
-    container_type: Literal["sandbox", "container"] | None = None
+    container_type: ContainerType = None
     if kind == cri.TYPE_SANDBOX:
         container_type = "sandbox"
     elif kind == cri.TYPE_CONTAINER:
         container_type = "container"
-    return construct(  # every field, in field order: model_construct without its per-field loop
-        SandboxInfo,
-        {
-            "container_type": container_type,
-            "creates_sandbox": kind is None or kind == cri.TYPE_SANDBOX,  # ShouldCreateSandbox
-            "sandbox_id": string(annotations[SANDBOX_ID]) if SANDBOX_ID in annotations else None,  # SandboxID
-        },
+    return make_sandbox_info(
+        container_type,
+        kind is None or kind == cri.TYPE_SANDBOX,  # ShouldCreateSandbox
+        string(annotations[SANDBOX_ID]) if SANDBOX_ID in annotations else None,  # SandboxID
     )
 
 
