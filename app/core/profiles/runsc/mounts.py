@@ -339,7 +339,10 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         # Most findings here are RUNSC-MOUNT-OPT-UNKNOWN infos, so their pointer and message are joined from parts
         # made once per mount (or at import) rather than formatted one by one.
         where = f"/mounts/{index}/options/"
-        explained = f" on {quote(destination)}{kind.explained}"
+        if destination.isprintable() and '"' not in destination and "\\" not in destination:
+            explained = f' on "{destination}"{kind.explained}'  # quote's usual case, without a call
+        else:
+            explained = f" on {quote(destination)}{kind.explained}"
         table = kind.table
         digits = _DIGITS if len(options) <= len(_DIGITS) else [str(i) for i in range(len(options))]
         for i, opt in enumerate(options):
