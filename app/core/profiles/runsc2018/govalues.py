@@ -48,6 +48,8 @@ def string_map(value: Any) -> dict[str, str]:
 
 def clean(path: str) -> str:
     """Go's filepath.Clean on Linux."""
+    if path[:1] == "/" and "//" not in path and "/." not in path and path[-1:] != "/":
+        return path  # absolute, without empty, "." or ".." elements or a trailing slash: already clean
     return go_clean(path)
 
 
