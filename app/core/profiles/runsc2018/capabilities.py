@@ -50,10 +50,10 @@ def capability_issues(spec: dict[str, Any]) -> list[Issue]:
     caps = struct(struct(process)["capabilities"])
     issues: list[Issue] = []
     for set_name in READ_SETS:
-        names = strings(caps.get(set_name))
-        if _KNOWN.issuperset(names):
-            continue  # the usual set: every name known, decided in C
-        _, unknown = caps_from_names(names)
+        names = caps.get(set_name)
+        if _all_known(names):
+            continue  # the usual set, decided in C
+        _, unknown = caps_from_names(strings(names))
         for index, name in unknown:
             issues.append(
                 Issue(
@@ -74,6 +74,16 @@ def capability_issues(spec: dict[str, Any]) -> list[Issue]:
             )
         )
     return issues
+
+
+def _all_known(names: Any) -> bool:
+    """True when `names` is absent or an array of known names only (False proves nothing)."""
+    if names is None:
+        return True
+    try:
+        return isinstance(names, list) and _KNOWN.issuperset(names)
+    except TypeError:  # an array or object among the names
+        return False
 
 
 def _unknown(name: str) -> str:
