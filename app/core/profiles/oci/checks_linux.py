@@ -19,19 +19,33 @@ _MPOL_NEEDS = frozenset({"MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEA
 
 def check(ctx: Context) -> None:
     """Every linux rule except resources and seccomp."""
-    _hostname(ctx)
-    linux = ctx.data.get("linux")
+    data = ctx.data
+    if "hostname" in data or "domainname" in data:
+        _hostname(ctx)
+    linux = data.get("linux")
     if not isinstance(linux, dict):
         return
-    _namespaces(ctx, linux)
-    _idmaps(ctx, linux)
-    _time(ctx, linux)
-    _devices(ctx, arr(linux.get("devices")))
-    _netdevices(ctx, linux.get("netDevices"))
-    _paths(ctx, linux)
-    _sysctl(ctx, obj(linux.get("sysctl")))
-    _rdt(ctx, obj(linux.get("intelRdt")))
-    _mpol(ctx, linux.get("memoryPolicy"))
+    # Each rule group runs only when a member it reads is present: absent, the group has nothing to report, and
+    # a config sets few of these (one membership test instead of a call).
+    paths = "maskedPaths" in linux or "readonlyPaths" in linux
+    if "namespaces" in linux or paths:
+        _namespaces(ctx, linux)
+    if "namespaces" in linux or "uidMappings" in linux or "gidMappings" in linux:
+        _idmaps(ctx, linux)  # a new user namespace without mappings is reported too
+    if "timeOffsets" in linux:
+        _time(ctx, linux)
+    if "devices" in linux:
+        _devices(ctx, arr(linux["devices"]))
+    if "netDevices" in linux:
+        _netdevices(ctx, linux["netDevices"])
+    if paths:
+        _paths(ctx, linux)
+    if "sysctl" in linux:
+        _sysctl(ctx, obj(linux["sysctl"]))
+    if "intelRdt" in linux:
+        _rdt(ctx, obj(linux["intelRdt"]))
+    if "memoryPolicy" in linux:
+        _mpol(ctx, linux["memoryPolicy"])
     personality = linux.get("personality")
     if isinstance(personality, dict):
         if "domain" not in personality:

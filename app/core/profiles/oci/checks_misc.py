@@ -45,9 +45,12 @@ _UNC = re.compile(r"^([\\/]{2}[^\\/?.]|[\\/]{2}\?[\\/]UNC[\\/])", re.IGNORECASE)
 
 def check(ctx: Context) -> None:
     """Every mounts, hooks and annotations rule."""
-    _mounts(ctx, arr(ctx.data.get("mounts")))
-    _hooks(ctx, obj(ctx.data.get("hooks")))
-    _annotations(ctx, ctx.data.get("annotations"))
+    data = ctx.data
+    _mounts(ctx, arr(data.get("mounts")))  # always: no mounts at all misses the default filesystems
+    if "hooks" in data:
+        _hooks(ctx, obj(data["hooks"]))
+    if "annotations" in data:
+        _annotations(ctx, data["annotations"])
 
 
 def _rooted(destination: str) -> str:
@@ -132,6 +135,7 @@ def _mount(
 ) -> None:
     """The rules of one mount."""
     where = ("mounts", index)
+    at = f"/mounts/{index}"  # ptr(*where): a fixed name and an index, nothing to escape
     dest = mount.get("destination")
     if isinstance(dest, str):
         if linuxish and not dest.startswith("/"):
@@ -139,39 +143,39 @@ def _mount(
             if since_1_2:
                 ctx.add(
                     "OCI-MNT-DEST-LINUX",
-                    ptr(*where, "destination"),
+                    at + "/destination",
                     f"destination {dest!r} is relative: it is read relative to / but that is deprecated; "
                     f"write /{dest.lstrip('./')}",
                 )
             else:
                 ctx.add(
                     "OCI-MNT-DEST-LINUX",
-                    ptr(*where, "destination"),
+                    at + "/destination",
                     f"destination {dest!r} must be absolute before spec 1.2.0: write /{dest.lstrip('./')}",
                     severity="error",
                 )
         elif not linuxish and not is_abs(dest, ctx.platform):
             ctx.add(
                 "OCI-MNT-DEST-ABS-OTHER",
-                ptr(*where, "destination"),
+                at + "/destination",
                 f"destination {dest!r} must be absolute on {ctx.platform}",
             )
     source = mount.get("source")
     if ctx.platform == "windows" and isinstance(source, str) and _UNC.match(source):
         ctx.add(
             "OCI-MNT-SRC-WIN",
-            ptr(*where, "source"),
+            at + "/source",
             f"source {source!r} is a UNC path, which Windows containers do not support: "
             "use a local directory of the host",
         )
     raw_options = arr(mount.get("options"))
     bind = "bind" in raw_options or "rbind" in raw_options
     if bind and not mount.get("source"):
-        ctx.add("OCI-MNT-BIND-SRC", ptr(*where, "source"), "a bind mount needs a source: the path to bind")
+        ctx.add("OCI-MNT-BIND-SRC", at + "/source", "a bind mount needs a source: the path to bind")
     if linuxish and not bind and not mount.get("type"):
         ctx.add(
             "OCI-MNT-TYPE",
-            ptr(*where, "type"),
+            at + "/type",
             "no filesystem type: set type (e.g. tmpfs, proc) or add the bind option for a bind mount",
         )
     options = [o for o in raw_options if isinstance(o, str)]
@@ -181,7 +185,7 @@ def _mount(
             if isinstance(option, str) and "=" not in option and option not in table:
                 ctx.add(
                     "OCI-MNT-OPTS",
-                    ptr(*where, "options", o_index),
+                    f"{at}/options/{o_index}",
                     f"{option!r} is not in the spec's option table; it is passed to mount(2) as "
                     "filesystem-specific data",
                 )

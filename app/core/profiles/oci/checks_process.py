@@ -52,18 +52,22 @@ def check(ctx: Context) -> None:
     if not isinstance(process, dict):
         return
     _cwd_args(ctx, process)
-    for index, issue in env_problems(arr(process.get("env"))):
-        ctx.add("OCI-PROC-ENV", ptr("process", "env", index), issue)
+    # Groups below run only when their member is present (absent, they have nothing to report).
+    if "env" in process:
+        for index, issue in env_problems(arr(process["env"])):
+            ctx.add("OCI-PROC-ENV", ptr("process", "env", index), issue)
     if "consoleSize" in process and process.get("terminal") is not True:
         ctx.add(
             "OCI-PROC-CONSOLE",
             "/process/consoleSize",
             "consoleSize is ignored unless terminal is true: set terminal or drop consoleSize",
         )
-    _user(ctx, process.get("user"))
-    _rlimits(ctx, arr(process.get("rlimits")))
-    if ctx.platform in ("linux", "vm"):  # a VM runtime applies them in its Linux guest
-        _capabilities(ctx, obj(process.get("capabilities")))
+    if "user" in process:
+        _user(ctx, process["user"])
+    if "rlimits" in process:
+        _rlimits(ctx, arr(process["rlimits"]))
+    if "capabilities" in process and ctx.platform in ("linux", "vm"):  # a VM runtime applies them in its guest
+        _capabilities(ctx, obj(process["capabilities"]))
     oom = integer(process.get("oomScoreAdj"))
     if oom is not None and not -1000 <= oom <= 1000:
         ctx.add("OCI-PROC-OOM", "/process/oomScoreAdj", f"oomScoreAdj {oom} is outside the kernel range -1000..1000")
@@ -74,7 +78,8 @@ def check(ctx: Context) -> None:
             "/process/selinuxLabel",
             f"selinuxLabel {label!r} is not an SELinux context user:role:type[:level]",
         )
-    _scheduler(ctx, process.get("scheduler"))
+    if "scheduler" in process:
+        _scheduler(ctx, process["scheduler"])
     io = process.get("ioPriority")
     if isinstance(io, dict):
         if "priority" not in io:

@@ -19,10 +19,15 @@ def check(ctx: Context) -> None:
     linux = ctx.linux()
     resources = linux.get("resources")
     if isinstance(resources, dict):
-        _devices(ctx, arr(resources.get("devices")))
-        _memory(ctx, obj(resources.get("memory")))
-        _cpu(ctx, obj(resources.get("cpu")))
-        _blockio(ctx, obj(resources.get("blockIO")))
+        # Each group only when its member is present (absent, it has nothing to report).
+        if "devices" in resources:
+            _devices(ctx, arr(resources["devices"]))
+        if "memory" in resources:
+            _memory(ctx, obj(resources["memory"]))
+        if "cpu" in resources:
+            _cpu(ctx, obj(resources["cpu"]))
+        if "blockIO" in resources:
+            _blockio(ctx, obj(resources["blockIO"]))
         for index, entry in enumerate(arr(resources.get("hugepageLimits"))):
             size = obj(entry).get("pageSize")
             if isinstance(size, str) and not _PAGE_SIZE.match(size):

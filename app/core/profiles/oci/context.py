@@ -19,6 +19,12 @@ _NOTES = {
 }
 
 
+_RULE_FACTS: dict[str, tuple[Severity, str]] = {
+    rule.id: (rule.severity, _NOTES.get(LEVELS[rule.id], "")) for rule in CATALOG
+}
+"""The catalog severity of each rule and the note its messages end with."""
+
+
 @dataclass(slots=True)
 class Context:
     """One check run."""
@@ -39,8 +45,11 @@ class Context:
         return self.options.platform != "windows"
 
     def add(self, rule: str, path: str, message: str, *, severity: Severity | None = None) -> None:
-        """Record a finding; rules that are not spec sentences say so in their message."""
-        self.findings.add(rule, path, message + _NOTES.get(LEVELS[rule], ""), severity=severity)
+        """Record a finding; rules that are not spec sentences say so in their message.
+
+        What Findings.add does, with the catalog severity and the note looked up in one table."""
+        default, note = _RULE_FACTS[rule]  # KeyError here means a check names a rule the catalog lacks
+        self.findings.entries.append((rule, severity or default, path, message + note))
 
     def linux(self) -> dict[str, Any]:
         return obj(self.data.get("linux"))

@@ -85,6 +85,8 @@ _VM_PATHS = (("hypervisor", "path"), ("kernel", "path"), ("kernel", "initrd"), (
 def _vm(ctx: Context) -> None:
     """config-vm.md: the hypervisor, kernel, initrd and image paths MUST be absolute in the runtime mount namespace."""
     vm = obj(ctx.data.get("vm"))
+    if not vm:
+        return
     for part, key in _VM_PATHS:
         value = obj(vm.get(part)).get(key)
         if isinstance(value, str) and not is_abs(value, ctx.platform):

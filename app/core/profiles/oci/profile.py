@@ -14,7 +14,7 @@ from app.core.profiles.oci.catalog import CATALOG
 from app.core.profiles.oci.context import Context, arr, obj
 from app.core.profiles.oci.platform import PLATFORMS, check as check_platform
 from app.core.profiles.oci.versions import release_for
-from app.core.rules import Catalog, Findings
+from app.core.rules import Catalog, Findings, construct
 from app.models import CapabilitiesResult, CapabilityTable, Finding, MountInfo, PatchOp, SandboxInfo
 
 
@@ -51,10 +51,14 @@ class OciProfile(Profile):
         kind = annotations.get(cri.CONTAINERD_CONTAINER_TYPE, annotations.get(cri.CRIO_CONTAINER_TYPE))
         sandbox_id = annotations.get(cri.CONTAINERD_SANDBOX_ID, annotations.get(cri.CRIO_SANDBOX_ID))
         container_type = kind if kind in (cri.TYPE_SANDBOX, cri.TYPE_CONTAINER) else None
-        return SandboxInfo(
-            container_type=container_type,
-            creates_sandbox=container_type != cri.TYPE_CONTAINER,
-            sandbox_id=sandbox_id if isinstance(sandbox_id, str) and sandbox_id else None,
+        # Trusted values of the declared types (construct skips pydantic's validation, which would accept them).
+        return construct(
+            SandboxInfo,
+            {
+                "container_type": container_type,
+                "creates_sandbox": container_type != cri.TYPE_CONTAINER,
+                "sandbox_id": sandbox_id if isinstance(sandbox_id, str) and sandbox_id else None,
+            },
         )
 
     def capability_table(self) -> CapabilityTable:
