@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import compress, repeat
-from operator import itemgetter, not_
+from operator import not_
 from typing import Any
 
 from app.core.pointer import ptr
@@ -71,16 +71,15 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
     )
     # Decided once per document rather than once per mount: the declared version and the platform.
     since_1_2 = ctx.judged.at_least(1, 2)
+    paths = _clean_destinations(mounts)
     if linuxish and table is not None:
-        # Only the mounts the quiet shape rejects can have findings (one Rust call per mount, mapped in C).
-        looked_at: Iterable[int] = compress(range(len(mounts)), map(not_, map(quiet.mount(table), mounts)))
+        looked_at = _suspects(mounts, table, paths is not None)
     else:
         looked_at = range(len(mounts))
     for index in looked_at:
         mount = mounts[index]
         if isinstance(mount, dict):
             _mount(ctx, index, mount, linuxish, table, since_1_2)
-    paths = _clean_destinations(mounts)
     dests = None
     if paths is None:
         dests = [
@@ -105,6 +104,29 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
 
 
 _get: Callable[[dict[str, Any], str], Any] = dict.get
+_get_or: Callable[[dict[str, Any], str, Any], Any] = dict.get
+_NO_OPTIONS: list[str] = []
+"""What a mount without options reads as in `_suspects` (shared, never modified)."""
+_IDMAP_OPTIONS = frozenset({"idmap", "ridmap"})
+
+
+def _suspects(mounts: list[Any], table: frozenset[str], clean: bool) -> Iterable[int]:
+    """The indices of the mounts `_mount` may have something to say about on a Linux platform; it finds nothing in
+    the others.
+
+    When every destination is clean and absolute (`clean`) and every mount has the usual shape (one Rust call for
+    the array), what is left are option names: those outside the table (and not name=value data) and idmap or
+    ridmap, found in the set of every option and traced back to their mounts with C-level passes. Otherwise each
+    mount is asked whether it is quiet (one Rust call per mount, mapped in C).
+    """
+    if not (clean and quiet.mount_shapes(mounts)):
+        return compress(range(len(mounts)), map(not_, map(quiet.mount(table), mounts)))
+    options: list[list[str]] = list(map(_get_or, mounts, repeat("options"), repeat(_NO_OPTIONS)))
+    flat = set().union(*options)
+    odd = {o for o in flat - table if "=" not in o} | (flat & _IDMAP_OPTIONS)
+    if not odd:
+        return ()
+    return compress(range(len(mounts)), map(not_, map(odd.isdisjoint, options)))
 
 
 def _clean_destinations(mounts: list[Any]) -> list[str] | None:
@@ -193,9 +215,6 @@ def _mount(
         _idmap(ctx, mount, where, options, since_1_2)  # else it has nothing to say: the usual mount
 
 
-_key = itemgetter(0)
-
-
 def _nothing_hidden(paths: list[str]) -> bool:
     """True when no mount is hidden by a later one on the same directory or a parent (see `_order`).
 
@@ -206,15 +225,17 @@ def _nothing_hidden(paths: list[str]) -> bool:
     False means "look closer" (`_order` decides), never "hidden".
     """
     count = len(paths)
-    if len(set(paths)) != count or "/" in paths:
+    keys = list(map(str.__add__, paths, repeat("/")))
+    position = dict(zip(keys, range(count), strict=True))
+    if len(position) != count or "//" in position:  # a duplicate, or "/" itself
         return False
-    keyed = sorted(zip(map(str.__add__, paths, repeat("/")), range(count), strict=True))
-    keys = list(map(_key, keyed))
-    for at in compress(range(count - 1), map(str.startswith, keys[1:], keys)):
-        key, index = keyed[at]
+    ordered = sorted(keys)
+    for at in compress(range(count - 1), map(str.startswith, ordered[1:], ordered)):
+        key = ordered[at]
+        index = position[key]
         below = at + 1
-        while below < count and keys[below].startswith(key):
-            if keyed[below][1] < index:
+        while below < count and ordered[below].startswith(key):
+            if position[ordered[below]] < index:
                 return False
             below += 1
     return True

@@ -44,3 +44,33 @@ def mount(table: frozenset[str]) -> Callable[[Any], bool]:
     }
     is_valid: Callable[[Any], bool] = jsonschema_rs.Draft4Validator(schema).is_valid
     return is_valid
+
+
+_MOUNT_SHAPE: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["destination", "source", "type"],
+        "properties": {
+            "destination": {"type": "string"},
+            "source": {"type": "string", "minLength": 1},
+            "type": {"type": "string", "minLength": 1},
+            "options": {"type": "array", "items": {"type": "string"}},
+            "uidMappings": _ANY_NOT,
+            "gidMappings": _ANY_NOT,
+        },
+    },
+}
+
+
+@cache
+def _mount_shapes() -> Callable[[Any], bool]:
+    is_valid: Callable[[Any], bool] = jsonschema_rs.Draft4Validator(_MOUNT_SHAPE).is_valid
+    return is_valid
+
+
+def mount_shapes(mounts: Any) -> bool:
+    """Is every mount an object with a string destination, non-empty string source and type, options that are
+    strings, and no uidMappings or gidMappings? One call for the whole array: then only the destinations and
+    the option names are left for `checks_misc._mount` to object to."""
+    return _mount_shapes()(mounts)

@@ -138,6 +138,23 @@ def test_usual_mounts_take_the_shortcut() -> None:
     assert [i for i, m in enumerate(mounts) if not is_quiet(m)] == [2]  # devpts's 'newinstance', outside the table
     paths = checks_misc._clean_destinations(mounts)
     assert paths is not None and checks_misc._nothing_hidden(paths)
+    assert quiet.mount_shapes(mounts)
+    assert list(checks_misc._suspects(mounts, checks_misc.LINUX_MOUNT_OPTIONS, True)) == [2]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_suspects_by_shape_and_option_set_cover_every_mount_with_findings(seed: int) -> None:
+    rng = random.Random(seed)
+    mounts = random_mounts(rng, rng.choice([1, 3, 10]))
+    for version in ("1.1.0", "1.2.0"):
+        table = checks_misc.LINUX_MOUNT_OPTIONS if version == "1.2.0" else checks_misc.LINUX_MOUNT_OPTIONS_1_1
+        clean = checks_misc._clean_destinations(mounts) is not None
+        suspects = set(checks_misc._suspects(mounts, table, clean))
+        for index, mount in enumerate(mounts):
+            ctx = Context(data={"mounts": mounts}, judged=release_for(version), options=CheckOptions())
+            if isinstance(mount, dict):
+                checks_misc._mount(ctx, index, mount, True, table, version == "1.2.0")
+            assert not ctx.findings.entries or index in suspects, (mount, ctx.findings.entries)
 
 
 @pytest.mark.parametrize(
