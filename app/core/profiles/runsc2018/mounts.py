@@ -67,18 +67,18 @@ def dev_mount_issues(spec: dict[str, Any]) -> list[Issue]:
         cleaned = clean(destination)
         reserved = _provided_device(cleaned)
         if reserved is not None:
-            issues.append(
-                Issue(
-                    c.DEV_MOUNT,
-                    f"/mounts/{index}",
-                    f"ignoring dev mount at {destination!r}: {_dev_reason(cleaned, reserved)}; the sandbox's own "
-                    f"{'/dev' if reserved == '/dev' else reserved} is used instead",
-                )
-            )
+            tail = _TAILS[reserved] if cleaned == reserved else _tail(cleaned, reserved)
+            issues.append(Issue(c.DEV_MOUNT, f"/mounts/{index}", f"ignoring dev mount at {destination!r}{tail}"))
     return issues
 
 
+def _tail(cleaned: str, reserved: str) -> str:
+    """The end of the RUNSC2018-DEV-MOUNT message of a mount at `cleaned`, which `reserved` covers."""
+    return f": {_dev_reason(cleaned, reserved)}; the sandbox's own {reserved} is used instead"
+
+
 _DEVICE_SET = frozenset(EXISTING_DEVICES)
+_RESERVED = _DEVICE_SET | {"/dev"}
 
 
 def _provided_device(destination: str) -> str | None:
@@ -87,8 +87,8 @@ def _provided_device(destination: str) -> str | None:
     Every reserved device is /dev/<name>, so `dst == dev || HasPrefix(dst, dev + "/")` holds exactly when the
     first two elements of the cleaned path name one: one set lookup instead of twelve prefix tests.
     """
-    if destination == "/dev":
-        return destination
+    if destination in _RESERVED:
+        return destination  # /dev or one of the devices itself: the usual case, one lookup
     if not destination.startswith("/dev/"):
         return None
     head = "/dev/" + destination[5:].partition("/")[0]
@@ -158,3 +158,7 @@ def _internal_reason(fs_type: str, source: str) -> str:
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+_TAILS = {path: _tail(path, path) for path in ("/dev", *EXISTING_DEVICES)}
+"""The message ends of mounts right at a reserved path (the usual case), made once at import."""
