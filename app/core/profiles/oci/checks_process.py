@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Any
 
 from app.core.capabilities import NUMBERS, SET_NAMES
@@ -239,22 +240,24 @@ def _capabilities(ctx: Context, caps: dict[str, Any]) -> None:
 
 
 _KNOWN = frozenset(NUMBERS)
+_LIST_OR_ABSENT = frozenset({list, type(None)})
 
 
 def _capabilities_fine(caps: dict[str, Any]) -> bool:
     """True when `_capabilities` has nothing to say, proved with set algebra (the usual Kubernetes config lists
     dozens of names): every set an array of known names (so of strings), effective within permitted, ambient
     within permitted and inheritable. False means "look closer", not "wrong"."""
+    lists = list(map(caps.get, SET_NAMES))
+    if not set(map(type, lists)) <= _LIST_OR_ABSENT:
+        return False  # a set that is not an array reads as empty (arr): let _capabilities say so
     try:
-        sets = {name: set(values) if isinstance(values := caps.get(name), list) else set() for name in SET_NAMES}
+        if not _KNOWN.issuperset(chain.from_iterable(filter(None, lists))):
+            return False
+        effective, permitted = set(caps.get("effective") or ()), set(caps.get("permitted") or ())
     except TypeError:  # an unhashable entry (an object or an array in a set)
         return False
-    permitted = sets["permitted"]
-    return (
-        all(map(_KNOWN.issuperset, sets.values()))
-        and sets["effective"] <= permitted
-        and sets["ambient"] <= permitted & sets["inheritable"]
-    )
+    ambient = caps.get("ambient")
+    return effective <= permitted and (not ambient or set(ambient) <= permitted & set(caps.get("inheritable") or ()))
 
 
 def _scheduler(ctx: Context, sched: Any) -> None:

@@ -129,5 +129,5 @@ def _root(ctx: Context) -> None:
             "/root/path",
             "root.path is empty: give an absolute path or one relative to the bundle, e.g. rootfs",
         )
-    elif posixpath.basename(posixpath.normpath(path)) != "rootfs":
+    elif path != "rootfs" and posixpath.basename(posixpath.normpath(path)) != "rootfs":  # the usual value first
         ctx.add("OCI-ROOT-PATH-CONV", "/root/path", f"root.path {path!r} is conventionally named rootfs")

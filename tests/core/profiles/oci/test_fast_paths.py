@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from app.core.profiles.base import CheckOptions
-from app.core.profiles.oci import checks_misc, quiet
+from app.core.profiles.oci import checks_misc, checks_process, quiet
 from app.core.profiles.oci.checks_misc import _rooted
 from app.core.profiles.oci.context import Context, env_problem, env_problems
 from app.core.profiles.oci.versions import release_for
@@ -185,3 +185,30 @@ def test_quiet_destination_pattern_is_the_clean_absolute_path(path: str) -> None
     clean = path.startswith("/") and "//" not in path and "/." not in path and not path.endswith("/")
     assert quiet.mount(checks_misc.LINUX_MOUNT_OPTIONS)(mount) == clean
     assert checks_misc._clean_destinations([mount]) == ([path] if clean else None)
+
+
+CAP_SETS: list[Any] = [
+    ["CAP_KILL", "CAP_CHOWN"],
+    ["CAP_KILL"],
+    [],
+    None,
+    ["cap_kill"],
+    ["CAP_NOPE"],
+    [1, "CAP_KILL"],
+    [["CAP_KILL"]],
+    "CAP_KILL",
+    {"a": 1},
+]
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_capability_shortcut_reports_what_name_by_name_reports(seed: int) -> None:
+    rng = random.Random(seed)
+    caps = {name: rng.choice(CAP_SETS) for name in rng.sample(checks_process.SET_NAMES, rng.randint(0, 5))}
+    found = []
+    for fine in (checks_process._capabilities_fine, lambda caps: False):
+        ctx = Context(data={}, judged=release_for("1.2.0"), options=CheckOptions())
+        with patch.object(checks_process, "_capabilities_fine", fine):
+            checks_process._capabilities(ctx, caps)
+        found.append(ctx.findings.entries)
+    assert found[0] == found[1], caps
