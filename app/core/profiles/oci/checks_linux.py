@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from typing import Any
 
 from app.core.pointer import ptr
@@ -291,7 +292,13 @@ def _netdevices(ctx: Context, netdevs: Any) -> None:
 
 def _paths(ctx: Context, linux: dict[str, Any]) -> None:
     for key, rule in (("maskedPaths", "OCI-MASK-ABS"), ("readonlyPaths", "OCI-RO-ABS")):
-        for index, path in enumerate(arr(linux.get(key))):
+        paths = arr(linux.get(key))
+        try:
+            if all(map(str.startswith, paths, repeat("/"))):
+                continue  # every entry an absolute path (one C-level pass): nothing to report
+        except TypeError:  # an entry that is not a string: look at each
+            pass
+        for index, path in enumerate(paths):
             if isinstance(path, str) and not path.startswith("/"):
                 ctx.add(rule, ptr("linux", key, index), f"{key} entry {path!r} is not absolute")
 

@@ -11,6 +11,7 @@ from app.core.profiles.oci.context import Context, arr, integer, list_problem, o
 _PAGE_SIZE = re.compile(r"^[1-9][0-9]*[KMG]B$")
 _ERRNO_ACTIONS = frozenset({"SCMP_ACT_ERRNO", "SCMP_ACT_TRACE"})
 _KILL_ACTIONS = frozenset({"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD"})
+_RWM = frozenset("rwm")
 _UNIFIED_KEY = re.compile(r"^[a-z_]+\.[A-Za-z0-9_.]+$")
 
 
@@ -66,7 +67,7 @@ def _devices(ctx: Context, devices: list[Any]) -> None:
                 ptr("linux", "resources", "devices", index, "type"),
                 f"device cgroup type {kind!r} must be a (all), c (char) or b (block)",
             )
-        if isinstance(access, str) and (not access or set(access) - set("rwm")):
+        if isinstance(access, str) and (not access or not _RWM.issuperset(access)):
             ctx.add(
                 "OCI-CG-DEV-ACCESS",
                 ptr("linux", "resources", "devices", index, "access"),
