@@ -10,7 +10,7 @@ from itertools import compress, repeat
 from operator import not_
 from typing import Any
 
-from app.core.pointer import ptr
+from app.core.pointer import escape, ptr
 from app.core.profiles.oci import quiet
 from app.core.profiles.oci.context import Context, arr, env_problems, is_abs, obj, windows_key
 from app.models import Severity
@@ -361,7 +361,7 @@ def _annotations(ctx: Context, annotations: Any) -> None:
         return
     image_allowed = ctx.judged.at_least(1, 2)
     for key, value in annotations.items():
-        where = ptr("annotations", key)
+        where = "/annotations/" + escape(key)  # ptr("annotations", key) without its generic join
         if key == "":
             ctx.add("OCI-ANNO-KEY-EMPTY", where, "an annotation key must not be empty")
             continue
