@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.core.gospec import decode, decode_field, model_names
+from app.core.gospec import decode, decode_field, model_names, spec_fields
 
 DOCUMENTS = [
     pytest.param({"annotations": {"a": "b"}, "process": {"args": ["sh"]}}, id="valid"),
@@ -67,3 +67,10 @@ def test_unknown_field_is_refused() -> None:
 )
 def test_containers_inside_a_walked_document(data: dict[str, Any], expected: dict[str, Any]) -> None:
     assert decode(data, "runsc").spec == expected
+
+
+@pytest.mark.parametrize("model", ["runsc", "runsc-2018"])
+def test_spec_fields_are_the_spec_members_and_fold_apart(model: str) -> None:
+    fields = spec_fields(model)
+    assert {"ociVersion", "process", "root", "mounts", "annotations", "linux"} <= fields
+    assert len({name.casefold() for name in fields}) == len(fields)

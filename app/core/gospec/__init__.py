@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.gospec.decoder import GoDecoded, TypeMismatch, decode, decode_field, model_names
+from app.core.gospec.decoder import GoDecoded, TypeMismatch, decode, decode_field, model_names, spec_fields
 from app.core.gospec.duplicates import go_view
 
-__all__ = ["decode", "decode_field", "go_view", "GoDecoded", "model_names", "TypeMismatch"]
+__all__ = ["decode", "decode_field", "go_view", "GoDecoded", "model_names", "spec_fields", "TypeMismatch"]

@@ -202,6 +202,11 @@ def model_names() -> list[str]:
     return list(MODELS)
 
 
+def spec_fields(model: str) -> frozenset[str]:
+    """The json names of the fields of `specs.Spec` in `model` (distinct even when case-folded)."""
+    return _model(model).spec_names
+
+
 def decode(data: dict[str, Any], model: str, *, unknown: bool = True) -> GoDecoded:
     """Decode a parsed spec the way Go's encoding/json would into `specs.Spec` of `model`.
 

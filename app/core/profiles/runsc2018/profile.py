@@ -12,7 +12,7 @@ import copy
 from typing import Any, ClassVar
 
 from app.core import capabilities as caps_mod
-from app.core.gospec import decode, go_view
+from app.core.gospec import decode, go_view, spec_fields
 from app.core.loader import Document
 from app.core.normalize import absolutize
 from app.core.pointer import split
@@ -112,4 +112,8 @@ def _replace(doc: dict[str, Any], pointer: str, value: Any) -> None:
 
 def _members(data: dict[str, Any], name: str) -> dict[str, Any]:
     """Only the top-level members Go could match to field `name`: decoding them alone is much cheaper."""
+    if spec_fields(MODEL).issuperset(data):
+        # The usual document spells every member as its field does; distinct field names fold apart, so only the
+        # member of that very name can match, found without folding each key.
+        return {name: data[name]} if name in data else {}
     return {key: value for key, value in data.items() if key.casefold() == name}
