@@ -57,13 +57,14 @@ def _version(config: dict[str, Any], feats: FeaturesDocument, out: Findings) -> 
         return  # absent or not SemVer: the `oci` profile's business
     low, high = feats.data["ociVersionMin"], feats.data["ociVersionMax"]
     key = precedence_key(version)
-    if version.major != feats.version_max.major or key < precedence_key(feats.version_min):
+    lowest, highest = feats.precedence
+    if version.major != feats.version_max.major or key < lowest:
         out.add(
             "FEAT-OCI-VERSION",
             "/ociVersion",
             f"ociVersion {declared!r} is outside what the runtime recognizes ({low} to {high})",
         )
-    elif key > precedence_key(feats.version_max):
+    elif key > highest:
         out.add(
             "FEAT-OCI-VERSION-NEWER",
             "/ociVersion",

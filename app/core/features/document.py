@@ -59,6 +59,11 @@ class FeaturesDocument:
     extra: dict[str, Any] = field(default_factory=dict)
     _lists: dict[tuple[str, ...], frozenset[str] | None] = field(default_factory=dict, repr=False, compare=False)
     """linux_list answers, built once per document (a profile asks for the same lists on every config)."""
+    precedence: tuple[PrecedenceKey, PrecedenceKey] = field(init=False, repr=False, compare=False)
+    """`precedence_key` of version_min and version_max, computed once (every config is compared with them)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "precedence", (precedence_key(self.version_min), precedence_key(self.version_max)))
 
     def linux_list(self, *keys: str) -> frozenset[str] | None:
         """A list under `linux` (e.g. `linux_list("seccomp", "actions")`), None when the document does not say."""
@@ -170,7 +175,10 @@ def parse_features(raw: bytes | str, *, name: str, source: str) -> FeaturesDocum
     )
 
 
-def precedence_key(version: Version) -> tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]:
+PrecedenceKey = tuple[int, int, int, int, tuple[tuple[int, int | str], ...]]
+
+
+def precedence_key(version: Version) -> PrecedenceKey:
     """SemVer 2.0.0 precedence (section 11): a pre-release precedes its release; identifiers compare numerically
     when both are numbers, numbers before words."""
     if version.prerelease is None:

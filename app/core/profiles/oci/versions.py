@@ -35,10 +35,21 @@ class Version:
 
 def parse(text: str) -> Version | None:
     """The version, or None when `text` is not SemVer 2.0.0."""
+    known = _RELEASE_VERSIONS.get(text)
+    if known is not None:
+        return known
+    return _parse(text)
+
+
+def _parse(text: str) -> Version | None:
     match = _SEMVER.match(text)
     if match is None:
         return None
     return Version(int(match[1]), int(match[2]), int(match[3]), match[4])
+
+
+_RELEASE_VERSIONS: dict[str, Version | None] = {tag[1:]: _parse(tag[1:]) for tag in RELEASES}
+"""Each vendored release's own version string, parsed once (Version is frozen, so it is shared)."""
 
 
 @dataclass(frozen=True, slots=True)
