@@ -134,7 +134,7 @@ def _namespaces(ctx: Context, linux: dict[str, Any]) -> None:
 
 def _idmaps(ctx: Context, linux: dict[str, Any]) -> None:
     has_maps = False
-    for key in ("uidMappings", "gidMappings"):
+    for key in ("uidMappings", "gidMappings") if "uidMappings" in linux or "gidMappings" in linux else ():
         entries = arr(linux.get(key))
         has_maps = has_maps or bool(entries)
         ranges: list[tuple[int, int, int, int]] = []

@@ -71,9 +71,11 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
     )
     # Decided once per document rather than once per mount: the declared version and the platform.
     since_1_2 = ctx.judged.at_least(1, 2)
-    paths = _clean_destinations(mounts)
+    # The usual shape (one Rust call for the array) includes clean absolute destinations, which _rooted keeps.
+    shaped = quiet.mount_shapes(mounts)
+    paths = list(map(_get, mounts, repeat("destination"))) if shaped else _clean_destinations(mounts)
     if linuxish and table is not None:
-        looked_at = _suspects(mounts, table, paths is not None)
+        looked_at = _suspects(mounts, table, shaped)
     else:
         looked_at = range(len(mounts))
     for index in looked_at:
@@ -110,16 +112,16 @@ _NO_OPTIONS: list[str] = []
 _IDMAP_OPTIONS = frozenset({"idmap", "ridmap"})
 
 
-def _suspects(mounts: list[Any], table: frozenset[str], clean: bool) -> Iterable[int]:
+def _suspects(mounts: list[Any], table: frozenset[str], shaped: bool) -> Iterable[int]:
     """The indices of the mounts `_mount` may have something to say about on a Linux platform; it finds nothing in
     the others.
 
-    When every destination is clean and absolute (`clean`) and every mount has the usual shape (one Rust call for
-    the array), what is left are option names: those outside the table (and not name=value data) and idmap or
-    ridmap, found in the set of every option and traced back to their mounts with C-level passes. Otherwise each
-    mount is asked whether it is quiet (one Rust call per mount, mapped in C).
+    When every mount has the usual shape (`shaped`: quiet.mount_shapes), what is left are option names: those
+    outside the table (and not name=value data) and idmap or ridmap, found in the set of every option and traced
+    back to their mounts with C-level passes. Otherwise each mount is asked whether it is quiet (one Rust call per
+    mount, mapped in C).
     """
-    if not (clean and quiet.mount_shapes(mounts)):
+    if not shaped:
         return compress(range(len(mounts)), map(not_, map(quiet.mount(table), mounts)))
     options: list[list[str]] = list(map(_get_or, mounts, repeat("options"), repeat(_NO_OPTIONS)))
     flat = set().union(*options)

@@ -52,7 +52,7 @@ _MOUNT_SHAPE: dict[str, Any] = {
         "type": "object",
         "required": ["destination", "source", "type"],
         "properties": {
-            "destination": {"type": "string"},
+            "destination": {"type": "string", "pattern": CLEAN_ABSOLUTE},
             "source": {"type": "string", "minLength": 1},
             "type": {"type": "string", "minLength": 1},
             "options": {"type": "array", "items": {"type": "string"}},
@@ -70,7 +70,7 @@ def _mount_shapes() -> Callable[[Any], bool]:
 
 
 def mount_shapes(mounts: Any) -> bool:
-    """Is every mount an object with a string destination, non-empty string source and type, options that are
-    strings, and no uidMappings or gidMappings? One call for the whole array: then only the destinations and
-    the option names are left for `checks_misc._mount` to object to."""
+    """Is every mount an object with a clean absolute destination, non-empty string source and type, options that
+    are strings, and no uidMappings or gidMappings? One call for the whole array: then only the option names are
+    left for `checks_misc._mount` to object to, and every destination is already as `_rooted` leaves it."""
     return _mount_shapes()(mounts)

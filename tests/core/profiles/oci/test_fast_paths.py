@@ -107,6 +107,7 @@ def mount_findings(mounts: list[Any], version: str, platform: str, fast: bool) -
         with (
             patch.object(quiet, "mount", lambda table: lambda mount: False),
             patch.object(checks_misc, "_clean_destinations", lambda mounts: None),
+            patch.object(quiet, "mount_shapes", lambda mounts: False),
             patch.object(checks_misc, "_nothing_hidden", lambda paths: False),
         ):
             checks_misc._mounts(ctx, mounts)
@@ -140,6 +141,7 @@ def test_usual_mounts_take_the_shortcut() -> None:
     assert paths is not None and checks_misc._nothing_hidden(paths)
     assert quiet.mount_shapes(mounts)
     assert list(checks_misc._suspects(mounts, checks_misc.LINUX_MOUNT_OPTIONS, True)) == [2]
+    assert not quiet.mount_shapes([*mounts, {**mounts[0], "destination": "/proc/"}])
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -148,8 +150,7 @@ def test_suspects_by_shape_and_option_set_cover_every_mount_with_findings(seed: 
     mounts = random_mounts(rng, rng.choice([1, 3, 10]))
     for version in ("1.1.0", "1.2.0"):
         table = checks_misc.LINUX_MOUNT_OPTIONS if version == "1.2.0" else checks_misc.LINUX_MOUNT_OPTIONS_1_1
-        clean = checks_misc._clean_destinations(mounts) is not None
-        suspects = set(checks_misc._suspects(mounts, table, clean))
+        suspects = set(checks_misc._suspects(mounts, table, quiet.mount_shapes(mounts)))
         for index, mount in enumerate(mounts):
             ctx = Context(data={"mounts": mounts}, judged=release_for(version), options=CheckOptions())
             if isinstance(mount, dict):
@@ -185,6 +186,7 @@ def test_quiet_destination_pattern_is_the_clean_absolute_path(path: str) -> None
     clean = path.startswith("/") and "//" not in path and "/." not in path and not path.endswith("/")
     assert quiet.mount(checks_misc.LINUX_MOUNT_OPTIONS)(mount) == clean
     assert checks_misc._clean_destinations([mount]) == ([path] if clean else None)
+    assert quiet.mount_shapes([mount]) == clean
 
 
 CAP_SETS: list[Any] = [
