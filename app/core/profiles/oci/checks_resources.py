@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from app.core.pointer import ptr
+from app.core.profiles.oci import quiet
 from app.core.profiles.oci.context import Context, arr, integer, list_problem, obj
 
 _PAGE_SIZE = re.compile(r"^[1-9][0-9]*[KMG]B$")
@@ -21,7 +22,7 @@ def check(ctx: Context) -> None:
     resources = linux.get("resources")
     if isinstance(resources, dict):
         # Each group only when its member is present (absent, it has nothing to report).
-        if "devices" in resources:
+        if "devices" in resources and not quiet.cgroup_devices(resources["devices"]):
             _devices(ctx, arr(resources["devices"]))
         if "memory" in resources:
             _memory(ctx, obj(resources["memory"]))
@@ -52,7 +53,7 @@ def check(ctx: Context) -> None:
                     f"unified key {key!r} is not a cgroup v2 file name <controller>.<param> without '/'",
                 )
     seccomp = linux.get("seccomp")
-    if isinstance(seccomp, dict):
+    if isinstance(seccomp, dict) and not quiet.seccomp(seccomp):
         _seccomp(ctx, seccomp)
 
 

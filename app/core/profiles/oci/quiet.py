@@ -74,3 +74,80 @@ def mount_shapes(mounts: Any) -> bool:
     are strings, and no uidMappings or gidMappings? One call for the whole array: then only the option names are
     left for `checks_misc._mount` to object to, and every destination is already as `_rooted` leaves it."""
     return _mount_shapes()(mounts)
+
+
+_CGROUP_DEVICE: dict[str, Any] = {
+    "properties": {"type": {"enum": ["a", "c", "b"]}, "access": {"pattern": "^[rwm]+$"}},
+}
+_DENY_ALL: dict[str, Any] = {
+    "type": "object",
+    "required": ["allow"],
+    "properties": {"allow": {"enum": [False]}, "type": {"enum": ["a"]}, "access": {"pattern": "^[rwm]+$"}},
+    "not": {"required": ["major"]},
+}
+
+
+@cache
+def _cgroup_devices() -> Callable[[Any], bool]:
+    schema = {"type": "array", "items": [_DENY_ALL], "additionalItems": _CGROUP_DEVICE}
+    is_valid: Callable[[Any], bool] = jsonschema_rs.Draft4Validator(schema).is_valid
+    return is_valid
+
+
+def cgroup_devices(devices: Any) -> bool:
+    """Is `linux.resources.devices` a list `checks_resources._devices` has nothing to say about: led by a deny-all
+    entry ({"allow": false} of type a, no major), each entry of type a, c or b with access combining r, w and m?"""
+    return _cgroup_devices()(devices)
+
+
+_ERRNO_ACTIONS = ["SCMP_ACT_ERRNO", "SCMP_ACT_TRACE"]
+_NOTIFY = "SCMP_ACT_NOTIFY"
+_KILL_ACTIONS = ["SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD"]
+_SYSCALL: dict[str, Any] = {
+    "properties": {
+        "action": {"not": {"enum": [_NOTIFY]}},
+        "args": {"items": {"properties": {"index": {"maximum": 5}}}},
+    },
+    # errnoRet only with an action that returns it
+    "anyOf": [
+        {"not": {"required": ["errnoRet"]}},
+        {"required": ["action"], "properties": {"action": {"enum": _ERRNO_ACTIONS}}},
+    ],
+}
+_SECCOMP: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "defaultAction": {"not": {"enum": [_NOTIFY]}},
+        "listenerMetadata": _ANY_NOT,
+        "syscalls": {"type": "array", "items": _SYSCALL},
+    },
+    "allOf": [
+        # defaultErrnoRet only with a default action that returns it
+        {
+            "anyOf": [
+                {"not": {"required": ["defaultErrnoRet"]}},
+                {"required": ["defaultAction"], "properties": {"defaultAction": {"enum": _ERRNO_ACTIONS}}},
+            ]
+        },
+        # a killing default action only with syscall rules
+        {
+            "anyOf": [
+                {"properties": {"defaultAction": {"not": {"enum": _KILL_ACTIONS}}}},
+                {"required": ["syscalls"], "properties": {"syscalls": {"minItems": 1}}},
+            ]
+        },
+    ],
+}
+
+
+@cache
+def _seccomp() -> Callable[[Any], bool]:
+    is_valid: Callable[[Any], bool] = jsonschema_rs.Draft4Validator(_SECCOMP).is_valid
+    return is_valid
+
+
+def seccomp(value: Any) -> bool:
+    """Is `linux.seccomp` an object `checks_resources._seccomp` has nothing to say about: no SCMP_ACT_NOTIFY
+    anywhere (so no listener needed), no listenerMetadata, errno values only with actions that return them, a
+    killing default only with syscall rules, argument indices within 0..5?"""
+    return _seccomp()(value)

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from app.core.profiles.base import CheckOptions
-from app.core.profiles.oci import checks_misc, checks_process, quiet
+from app.core.profiles.oci import checks_misc, checks_process, checks_resources, quiet
 from app.core.profiles.oci.checks_misc import _rooted
 from app.core.profiles.oci.context import Context, env_problem, env_problems
 from app.core.profiles.oci.versions import release_for
@@ -214,3 +214,73 @@ def test_capability_shortcut_reports_what_name_by_name_reports(seed: int) -> Non
             checks_process._capabilities(ctx, caps)
         found.append(ctx.findings.entries)
     assert found[0] == found[1], caps
+
+
+ACTIONS = ["SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_NOTIFY", "SCMP_ACT_KILL", 3, None]
+
+
+def random_seccomp(rng: random.Random) -> dict[str, Any]:
+    seccomp: dict[str, Any] = {}
+    if rng.random() < 0.9:
+        seccomp["defaultAction"] = rng.choice(ACTIONS)
+    for key, values in (
+        ("defaultErrnoRet", [1, None]),
+        ("listenerPath", ["/run/agent.sock", "", None]),
+        ("listenerMetadata", ["x"]),
+    ):
+        if rng.random() < 0.2:
+            seccomp[key] = rng.choice(values)
+    if rng.random() < 0.9:
+        rules: list[Any] = []
+        for _ in range(rng.choice([0, 1, 3])):
+            rule: dict[str, Any] = {"names": rng.choice([["read"], ["write", "read"], "write", None])}
+            if rng.random() < 0.9:
+                rule["action"] = rng.choice(ACTIONS)
+            if rng.random() < 0.3:
+                rule["errnoRet"] = 1
+            if rng.random() < 0.4:
+                rule["args"] = rng.choice([[{"index": rng.choice([0, 5, 6, 5.5, True, 2**64, None])}], [1], "x"])
+            rules.append(rule if rng.random() < 0.95 else rng.choice([None, "x"]))
+        seccomp["syscalls"] = rules if rng.random() < 0.95 else "x"
+    return seccomp
+
+
+def random_cgroup_devices(rng: random.Random) -> Any:
+    entries: list[Any] = []
+    for _ in range(rng.choice([0, 1, 2, 4])):
+        entry: dict[str, Any] = {}
+        for key, values in (
+            ("allow", [False, True, 0, None]),
+            ("type", ["a", "c", "b", "x", 1]),
+            ("access", ["rwm", "r", "", "rx", "rw\n", 7]),
+            ("major", [1, None]),
+        ):
+            if rng.random() < 0.6:
+                entry[key] = rng.choice(values)
+        entries.append(entry if rng.random() < 0.9 else rng.choice([None, "x"]))
+    return entries if rng.random() < 0.95 else {"a": 1}
+
+
+def resource_findings(linux: dict[str, Any], shortcuts: bool) -> list[tuple[str, str, str, str]]:
+    ctx = Context(data={"linux": linux}, judged=release_for("1.2.0"), options=CheckOptions())
+    if shortcuts:
+        checks_resources.check(ctx)
+    else:
+        with (
+            patch.object(quiet, "seccomp", lambda value: False),
+            patch.object(quiet, "cgroup_devices", lambda value: False),
+        ):
+            checks_resources.check(ctx)
+    return ctx.findings.entries
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_quiet_seccomp_and_cgroup_devices_hide_no_finding(seed: int) -> None:
+    rng = random.Random(seed)
+    linux = {"seccomp": random_seccomp(rng), "resources": {"devices": random_cgroup_devices(rng)}}
+    assert resource_findings(linux, True) == resource_findings(linux, False), linux
+
+
+def test_usual_seccomp_and_cgroup_devices_are_quiet() -> None:
+    linux = orjson.loads((BENCH / "k8s.json").read_bytes())["linux"]
+    assert quiet.seccomp(linux["seccomp"]) and quiet.cgroup_devices(linux["resources"]["devices"])
