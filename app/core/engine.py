@@ -31,6 +31,10 @@ from app.models import (
 )
 
 
+_USUAL_OPTIONS = CheckOptions()
+"""The options of almost every call (linux, create, no bundle): CheckOptions is frozen, so one instance serves all."""
+
+
 def _options(
     prof: Profile, platform: str, lifecycle: Lifecycle, bundle: str | None, file_name: str | None
 ) -> CheckOptions:
@@ -38,6 +42,8 @@ def _options(
         raise UnknownPlatform(prof.name, platform, prof.platforms)
     if lifecycle not in ("create", "start"):
         raise BadArgument("lifecycle", f"must be 'create' or 'start', not {lifecycle!r}")
+    if platform == "linux" and lifecycle == "create" and bundle is None and file_name is None:
+        return _USUAL_OPTIONS
     return CheckOptions(platform=platform, lifecycle=lifecycle, bundle=bundle, file_name=file_name)
 
 
@@ -124,15 +130,20 @@ def validate(
         DocumentError: the input is not a JSON object.
         UnknownProfile, UnknownPlatform, BadArgument: the arguments are unusable.
     """
-    names = [profile] if isinstance(profile, str) else list(dict.fromkeys(profile))
-    if not names:
-        raise BadArgument("profile", "give at least one profile")
-    judged = [(prof, _options(prof, platform, lifecycle, bundle, file_name)) for prof in map(get_profile, names)]
-    doc = load(raw)
-    if len(judged) == 1:
-        report = judge(doc, *judged[0])
+    if isinstance(profile, str):  # the usual call: one profile, no list to build
+        prof = get_profile(profile)
+        options = _options(prof, platform, lifecycle, bundle, file_name)
+        report = judge(load(raw), prof, options)
     else:
-        report = merge([judge(doc, prof, options) for prof, options in judged])
+        names = list(dict.fromkeys(profile))
+        if not names:
+            raise BadArgument("profile", "give at least one profile")
+        judged = [(prof, _options(prof, platform, lifecycle, bundle, file_name)) for prof in map(get_profile, names)]
+        doc = load(raw)
+        if len(judged) == 1:
+            report = judge(doc, *judged[0])
+        else:
+            report = merge([judge(doc, prof, options) for prof, options in judged])
     return apply(report, policy, namespace=namespace) if policy is not None else report
 
 
