@@ -30,7 +30,6 @@ from app.models import (
     ValidationReport,
 )
 
-
 _USUAL_OPTIONS = CheckOptions()
 """The options of almost every call (linux, create, no bundle): CheckOptions is frozen, so one instance serves all."""
 
