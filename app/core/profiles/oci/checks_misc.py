@@ -78,9 +78,13 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
         looked_at = _suspects(mounts, table, shaped)
     else:
         looked_at = range(len(mounts))
+    options_only = shaped and linuxish and table is not None
     for index in looked_at:
         mount = mounts[index]
-        if isinstance(mount, dict):
+        if options_only:  # every option a string and nothing else to object to: only the option rules
+            options = mount.get("options", _NO_OPTIONS)
+            _mount_options(ctx, index, mount, options, options, table, since_1_2)
+        elif isinstance(mount, dict):
             _mount(ctx, index, mount, linuxish, table, since_1_2)
     dests = None
     if paths is None:
@@ -158,8 +162,7 @@ def _mount(
     ctx: Context, index: int, mount: dict[str, Any], linuxish: bool, table: frozenset[str] | None, since_1_2: bool
 ) -> None:
     """The rules of one mount."""
-    where = ("mounts", index)
-    at = f"/mounts/{index}"  # ptr(*where): a fixed name and an index, nothing to escape
+    at = f"/mounts/{index}"  # ptr("mounts", index): a fixed name and an index, nothing to escape
     dest = mount.get("destination")
     if isinstance(dest, str):
         if linuxish and not dest.startswith("/"):
@@ -203,18 +206,32 @@ def _mount(
             "no filesystem type: set type (e.g. tmpfs, proc) or add the bind option for a bind mount",
         )
     options = [o for o in raw_options if isinstance(o, str)]
+    _mount_options(ctx, index, mount, raw_options, options, table if linuxish else None, since_1_2)
+
+
+def _mount_options(
+    ctx: Context,
+    index: int,
+    mount: dict[str, Any],
+    raw_options: list[Any],
+    options: list[str],
+    table: frozenset[str] | None,
+    since_1_2: bool,
+) -> None:
+    """The option and ID-mapping rules of one mount (`options`: the strings of `raw_options`; `table`: None off
+    Linux or before the table). All `_mount` can report about a mount of the usual shape (quiet.mount_shapes)."""
     # The option table came with v1.1.0 (idmap and ridmap with v1.2.0); before, options were free-form.
-    if linuxish and table is not None and not table.issuperset(options):
+    if table is not None and not table.issuperset(options):
         for o_index, option in enumerate(raw_options):
             if isinstance(option, str) and "=" not in option and option not in table:
                 ctx.add(
                     "OCI-MNT-OPTS",
-                    f"{at}/options/{o_index}",
+                    f"/mounts/{index}/options/{o_index}",
                     f"{option!r} is not in the spec's option table; it is passed to mount(2) as "
                     "filesystem-specific data",
                 )
     if "uidMappings" in mount or "gidMappings" in mount or "idmap" in options or "ridmap" in options:
-        _idmap(ctx, mount, where, options, since_1_2)  # else it has nothing to say: the usual mount
+        _idmap(ctx, mount, ("mounts", index), options, since_1_2)  # else it has nothing to say: the usual mount
 
 
 def _nothing_hidden(paths: list[str]) -> bool:
