@@ -98,10 +98,11 @@ def zos(ctx: Context) -> None:
 def _namespace_entries(ctx: Context, platform: str, entries: list[Any]) -> dict[str, int]:
     """OCI-NS-DUP and OCI-NS-PATH-ABS over `<platform>.namespaces`; the index of each type's first entry."""
     seen: dict[str, int] = {}
+    found: dict[str, str | None] = {}  # what ctx.namespaces() reads, in the same pass
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             continue
-        kind = entry.get("type")
+        kind, path = entry.get("type"), entry.get("path")
         if isinstance(kind, str):
             if kind in seen:
                 ctx.add(
@@ -111,13 +112,15 @@ def _namespace_entries(ctx: Context, platform: str, entries: list[Any]) -> dict[
                 )
             else:
                 seen[kind] = index
-        path = entry.get("path")
+                found[kind] = path if isinstance(path, str) and path else None
         if isinstance(path, str) and path and not path.startswith("/"):
             ctx.add(
                 "OCI-NS-PATH-ABS",
                 ptr(platform, "namespaces", index, "path"),
                 f"namespace path {path!r} is not absolute: use a path such as /proc/1234/ns/{kind or 'net'}",
             )
+    if platform == "linux":
+        ctx.learn_namespaces(found)
     return seen
 
 

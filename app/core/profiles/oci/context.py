@@ -62,6 +62,11 @@ class Context:
             self._namespaces = self._read_namespaces()
         return self._namespaces
 
+    def learn_namespaces(self, found: dict[str, str | None]) -> None:
+        """Keep what `namespaces` would read, from a rule that walked linux.namespaces already."""
+        if self._namespaces is None:
+            self._namespaces = found
+
     def _read_namespaces(self) -> dict[str, str | None]:
         found: dict[str, str | None] = {}
         for entry in arr(self.linux().get("namespaces")):
