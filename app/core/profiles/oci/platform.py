@@ -21,6 +21,8 @@ _COMPATIBLE: dict[str, frozenset[str]] = {
     "zos": frozenset({"zos", "vm"}),
     "freebsd": frozenset({"freebsd", "vm"}),
 }
+_FOREIGN: dict[str, frozenset[str]] = {platform: frozenset(PLATFORMS) - ok for platform, ok in _COMPATIBLE.items()}
+"""The platform objects a runtime of each platform ignores: the usual config has none (one C-level test)."""
 _HEX = "[0-9a-fA-F]"
 _VOLUME_GUID = re.compile(rf"^\\\\\?\\Volume\{{{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}\}}\\?$")
 
@@ -39,7 +41,7 @@ def check(ctx: Context) -> None:
     if platform == "windows" and "windows" not in ctx.data:
         ctx.add("OCI-PLAT-WIN", "/windows", "the target platform is Windows, so the windows object is required: add it")
     allowed = _COMPATIBLE[platform]
-    for name in PLATFORMS:
+    for name in PLATFORMS if not _FOREIGN[platform].isdisjoint(ctx.data) else ():
         if name in ctx.data and name not in allowed:
             ctx.add(
                 "OCI-PLAT-MATCH",
