@@ -34,15 +34,16 @@ class Context:
     options: CheckOptions
     findings: Findings = field(default_factory=lambda: Findings(CATALOG))
     _namespaces: dict[str, str | None] | None = None
+    platform: str = field(init=False)
+    """options.platform, kept as a plain attribute (rules read it dozens of times per document)."""
 
-    @property
-    def platform(self) -> str:
-        return self.options.platform
+    def __post_init__(self) -> None:
+        self.platform = self.options.platform
 
     @property
     def posix(self) -> bool:
         """Every platform but Windows follows the POSIX rules of config.md."""
-        return self.options.platform != "windows"
+        return self.platform != "windows"
 
     def add(self, rule: str, path: str, message: str, *, severity: Severity | None = None) -> None:
         """Record a finding; rules that are not spec sentences say so in their message.

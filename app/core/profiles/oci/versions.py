@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.core.profiles.oci.schema import LATEST, RELEASES
 
@@ -62,11 +62,11 @@ class Judged:
     """The declared version, None when absent or not SemVer."""
     exact: bool
     """False when the declared version is unknown to specgate (newer, other major, or unusable) and LATEST stood in."""
+    triple: tuple[int, int, int] = field(init=False)
+    """The version rules compare against: the release judging the document."""
 
-    @property
-    def triple(self) -> tuple[int, int, int]:
-        """The version rules compare against: the release judging the document."""
-        return _RELEASE_NUMBERS[self.tag]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "triple", _RELEASE_NUMBERS[self.tag])  # frozen: set once, here
 
     def at_least(self, major: int, minor: int, patch: int = 0) -> bool:
         """True when the document is judged as at least that spec version."""
