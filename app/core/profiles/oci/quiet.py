@@ -1,10 +1,11 @@
 """Quiet shapes: JSON Schemas that accept only values on which a Python rule has nothing to report.
 
 A config is mostly made of the usual: mounts with an absolute destination, a source, a type and options from the
-spec's table. Asking jsonschema-rs (Rust) whether a value has that shape costs a fraction of walking it in Python,
-so the rules look closely only at the values a quiet shape rejects. A quiet shape may reject more than the rule
-would report (then the rule looks and finds nothing), never less: each keyword below negates one condition under
-which the rule reports something, and tests compare both readings.
+spec's table; a seccomp filter without notify actions; a device cgroup list led by deny-all. Asking jsonschema-rs
+(Rust) whether a value has that shape costs a fraction of walking it in Python, so the rules look closely only at
+the values a quiet shape rejects. A quiet shape may reject more than the rule would report (then the rule looks
+and finds nothing), never less: each keyword below negates one condition under which the rule reports something,
+and tests (tests/core/profiles/oci/test_fast_paths.py) compare both readings. Every validator is compiled once.
 """
 
 from __future__ import annotations
