@@ -62,15 +62,9 @@ def _rooted(destination: str) -> str:
 
 def _mounts(ctx: Context, mounts: list[Any]) -> None:
     linuxish = ctx.platform in ("linux", "vm")
-    table = (
-        LINUX_MOUNT_OPTIONS
-        if ctx.judged.at_least(1, 2)
-        else LINUX_MOUNT_OPTIONS_1_1
-        if ctx.judged.at_least(1, 1)
-        else None
-    )
     # Decided once per document rather than once per mount: the declared version and the platform.
     since_1_2 = ctx.judged.at_least(1, 2)
+    table = LINUX_MOUNT_OPTIONS if since_1_2 else LINUX_MOUNT_OPTIONS_1_1 if ctx.judged.at_least(1, 1) else None
     # The usual shape (one Rust call for the array) includes clean absolute destinations, which _rooted keeps.
     shaped = quiet.mount_shapes(mounts)
     paths = list(map(_get, mounts, repeat("destination"))) if shaped else _clean_destinations(mounts)

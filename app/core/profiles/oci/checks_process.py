@@ -253,11 +253,14 @@ def _capabilities_fine(caps: dict[str, Any]) -> bool:
     try:
         if not _KNOWN.issuperset(chain.from_iterable(filter(None, lists))):
             return False
-        effective, permitted = set(caps.get("effective") or ()), set(caps.get("permitted") or ())
+        effective, permitted = caps.get("effective") or [], caps.get("permitted") or []
+        # Equal lists (what Kubernetes writes) need no sets to tell that effective is within permitted.
+        if effective != permitted and not set(effective) <= set(permitted):
+            return False
+        ambient = caps.get("ambient")
+        return not ambient or set(ambient) <= set(permitted) & set(caps.get("inheritable") or ())
     except TypeError:  # an unhashable entry (an object or an array in a set)
         return False
-    ambient = caps.get("ambient")
-    return effective <= permitted and (not ambient or set(ambient) <= permitted & set(caps.get("inheritable") or ()))
 
 
 def _scheduler(ctx: Context, sched: Any) -> None:
