@@ -14,6 +14,7 @@ import os
 import pkgutil
 import platform
 import sys
+import sysconfig
 import time
 import traceback
 from dataclasses import asdict
@@ -77,9 +78,17 @@ def machine() -> dict[str, Any]:
         "memory_mib": memory,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
+        "python_build": python_build(),
         "system": f"{platform.system()} {platform.release()}",
         "packages": versions,
     }
+
+
+def python_build() -> str:
+    """How the interpreter was compiled: the Python parts of every ratio depend on it, orjson's do not."""
+    flags = str(sysconfig.get_config_var("CONFIG_ARGS") or "")
+    optimized = [name for name in ("--enable-optimizations", "--with-lto") if name in flags]
+    return "optimized (" + ", ".join(optimized) + ")" if optimized else "without PGO or LTO (a plain source build)"
 
 
 def run_section(module: ModuleType, ctx: Context) -> dict[str, Any]:
@@ -144,13 +153,15 @@ def render(document: dict[str, Any]) -> str:
         "",
         f"- {m['cpu']}; {m['cpus']} CPUs ({m['usable_cpus']} usable by the process), {m['memory_mib']} MiB",
         f"- load average at the start: {', '.join(map(str, m['load_average']))}",
-        f"- Python {m['python']} on {m['system']}",
+        f"- Python {m['python']} ({m.get('python_build', 'build unknown')}) on {m['system']}",
         "- " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
         "",
         "How to read the numbers: this machine may be shared and noisy, so every comparison is a ratio of two "
         "numbers measured in the same run, side by side. In-process timings use this process's CPU time "
         f"(`--clock {document['clock']}`) and keep the best of {document['repeat']} runs: the run least disturbed "
-        "by the rest of the machine. HTTP numbers are wall-clock by nature and the noisiest.",
+        "by the rest of the machine. They are taken with timeit, which turns the garbage collector off while it "
+        "times, for the floor and for specgate alike (the server runs with its start-up objects frozen out of the "
+        "collector, `gc.freeze()`). HTTP numbers are wall-clock by nature and the noisiest.",
         *[f"- {note}" for note in document.get("notes", [])],
         "",
         "## Targets",
