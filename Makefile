@@ -6,8 +6,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
+# The core's hot modules, compiled with mypyc beside their sources (app/core/native.py lists them); the manifest
+# records the sources compiled, so an edit recompiles here and, until then, runs that module from source.
+NATIVE := app/core/native.json
+NATIVE_SOURCES := $(wildcard app/core/*.py app/core/profiles/*/*.py app/core/gospec/*.py) tools/compile_core.py
 
-.PHONY: serve test install install-serve lint typecheck format openapi grpc constraints bench clean
+.PHONY: serve test install install-serve compile uncompile lint typecheck format openapi grpc constraints bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +23,25 @@ $(STAMP): $(BIN)/python pyproject.toml client/pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]' -e ./client
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(NATIVE)
+
+# mypyc and setuptools come with the dev extras (tests and benchmarks run on the compiled core) and with the
+# `native` extra (`make serve`); a C compiler and the Python headers are needed (gcc, python3-dev).
+$(NATIVE): $(NATIVE_SOURCES) | $(BIN)/python
+	$(BIN)/python tools/compile_core.py
+
+compile: $(NATIVE)
+
+# Back to the pure-Python core (SPECGATE_NATIVE=0 does the same at run time without removing anything).
+uncompile:
+	$(BIN)/python tools/compile_core.py --clean
 
 # Serving needs only the runtime dependencies, at the versions pinned in constraints.txt (no dev extras).
 $(SERVE_STAMP): $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[native]'
 	touch $(SERVE_STAMP)
 
-install-serve: $(SERVE_STAMP)
+install-serve: $(SERVE_STAMP) $(NATIVE)
 
 serve: install-serve
 	$(BIN)/specgate serve --host $(HOST) --port $(PORT)

@@ -79,6 +79,7 @@ def machine() -> dict[str, Any]:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "python_build": python_build(),
+        "core_build": core_build(),
         "system": f"{platform.system()} {platform.release()}",
         "packages": versions,
     }
@@ -89,6 +90,17 @@ def python_build() -> str:
     flags = str(sysconfig.get_config_var("CONFIG_ARGS") or "")
     optimized = [name for name in ("--enable-optimizations", "--with-lto") if name in flags]
     return "optimized (" + ", ".join(optimized) + ")" if optimized else "without PGO or LTO (a plain source build)"
+
+
+def core_build() -> str:
+    """Whether the core runs compiled (make compile) in this process: every in-process number depends on it."""
+    import app.core  # noqa: F401  (activates the compiled modules, as the server and the CLI do)
+    from app.core import native
+
+    compiled = native.compiled_modules()
+    if not compiled:
+        return "pure Python (not compiled: `make compile`, or SPECGATE_NATIVE=0)"
+    return f"{len(compiled)} of its {len(native.sources())} hot modules compiled with mypyc (`make compile`)"
 
 
 def run_section(module: ModuleType, ctx: Context) -> dict[str, Any]:
@@ -154,6 +166,7 @@ def render(document: dict[str, Any]) -> str:
         f"- {m['cpu']}; {m['cpus']} CPUs ({m['usable_cpus']} usable by the process), {m['memory_mib']} MiB",
         f"- load average at the start: {', '.join(map(str, m['load_average']))}",
         f"- Python {m['python']} ({m.get('python_build', 'build unknown')}) on {m['system']}",
+        f"- the core: {m.get('core_build', 'unknown')}",
         "- " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
         "",
         "How to read the numbers: this machine may be shared and noisy, so every comparison is a ratio of two "

@@ -9,6 +9,8 @@ from __future__ import annotations
 from itertools import repeat
 from typing import Any, ClassVar, Literal
 
+# Imported by its full name: mypyc resolves `from ... import annotations` to the __future__ feature of that name.
+import app.core.profiles.runsc.annotations as notes_mod
 from app.core import capabilities as caps_mod, cri
 from app.core.gospec import decode, decode_field, go_view
 from app.core.loader import Document
@@ -16,7 +18,6 @@ from app.core.normalize import absolutize
 from app.core.pointer import ptr, split
 from app.core.profiles.base import CheckOptions, Profile
 from app.core.profiles.runsc import (
-    annotations as notes_mod,
     checks_linux,
     checks_process,
     mounts as mounts_mod,

@@ -1,0 +1,93 @@
+"""The compiled core (app/core/native.py): what is compiled, and that a stale or disabled build runs from source."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.core import native
+
+SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+def test_every_listed_source_exists_once_and_is_a_module_of_the_core() -> None:
+    sources = native.sources()
+    assert len(set(sources)) == len(sources) > 30
+    names = [native.module_name(s) for s in sources]
+    assert all(s.is_file() and s.suffix == ".py" and s.name != "__init__.py" for s in sources)
+    assert "app.core.profiles.runsc.mounts" in names and "app.core.engine" in names
+    assert "app.core.native" not in names  # the module that decides must stay plain Python
+
+
+@pytest.fixture
+def fake_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "gospec").mkdir()
+    (tmp_path / "engine.py").write_text("X = 1\n")
+    (tmp_path / "gospec" / "decoder.py").write_text("Y = 2\n")
+    monkeypatch.setattr(native, "CORE", tmp_path)
+    monkeypatch.setattr(native, "MANIFEST", tmp_path / "native.json")
+    monkeypatch.setattr(native, "NATIVE_MODULES", ("engine",))
+    monkeypatch.setattr(native, "NATIVE_PACKAGES", ("gospec",))
+    return tmp_path
+
+
+def _manifest(core: Path, *names: str) -> None:
+    digests = {f"app.core.{n}": hashlib.sha256((core / (n.replace(".", "/") + ".py")).read_bytes()).hexdigest()
+               for n in names}  # fmt: skip
+    (core / "native.json").write_text(json.dumps({"sources": digests}))
+
+
+def test_nothing_compiled_nothing_routed(fake_core: Path) -> None:
+    assert native.stale_modules() == {}
+
+
+def test_a_current_build_is_used_and_an_edited_source_is_routed_to_its_source(fake_core: Path) -> None:
+    (fake_core / f"engine{SUFFIX}").write_bytes(b"")
+    (fake_core / "gospec" / f"decoder{SUFFIX}").write_bytes(b"")
+    _manifest(fake_core, "engine", "gospec.decoder")
+    assert native.stale_modules() == {}
+    (fake_core / "engine.py").write_text("X = 2  # edited after the compile\n")
+    assert native.stale_modules() == {"app.core.engine": fake_core / "engine.py"}
+    assert set(native.stale_modules(enabled=False)) == {"app.core.engine", "app.core.gospec.decoder"}
+
+
+def test_without_a_manifest_every_compiled_module_runs_from_source(fake_core: Path) -> None:
+    (fake_core / f"engine{SUFFIX}").write_bytes(b"")
+    assert native.stale_modules() == {"app.core.engine": fake_core / "engine.py"}
+    (fake_core / "native.json").write_text("not json")
+    assert native.stale_modules() == {"app.core.engine": fake_core / "engine.py"}
+
+
+def test_the_source_finder_loads_the_listed_module_from_its_py(tmp_path: Path) -> None:
+    source = tmp_path / "anything.py"
+    source.write_text("WHERE = 'source'\n")
+    finder = native._FromSource({"specgate_test_routed": source})
+    spec = finder.find_spec("specgate_test_routed", None)
+    assert spec is not None and spec.origin == str(source)
+    assert finder.find_spec("json", None) is None
+
+
+def test_this_checkout_runs_what_its_manifest_says() -> None:
+    if not native.MANIFEST.exists():
+        pytest.skip("the core is not compiled here (make compile)")
+    # `make test` compiles first: every listed module is current and loaded compiled.
+    assert native.stale_modules() == {}
+    recorded = json.loads(native.MANIFEST.read_text())["sources"]
+    assert sorted(recorded) == sorted(native.module_name(s) for s in native.sources())
+    assert native.compiled_modules() == sorted(recorded)
+
+
+def test_specgate_native_0_runs_the_core_from_source() -> None:
+    code = (
+        "import app.core as c, app.core.native as n; "
+        'r = c.validate(b\'{"ociVersion": "1.2.0"}\'); print(len(n.compiled_modules()), r.valid)'
+    )
+    env = {"SPECGATE_NATIVE": "0", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["0", "False"]
