@@ -70,9 +70,12 @@ def test_make_serve_installs_no_dev_extras_and_make_test_does() -> None:
     makefile = (ROOT / "Makefile").read_text()
     rules = dict(re.findall(r"^(\$\([A-Z_]+\)):[^\n]*\n((?:\t[^\n]*\n)+)", makefile, re.MULTILINE))
     assert re.search(r"^serve: install-serve$", makefile, re.MULTILINE)
-    assert "-c constraints.txt -e .\n" in rules["$(SERVE_STAMP)"] and "[dev]" not in rules["$(SERVE_STAMP)"]
+    # Runtime dependencies plus the compiler of the core (the `native` extra), never the test tools.
+    assert "-c constraints.txt -e '.[native]'\n" in rules["$(SERVE_STAMP)"] and "dev" not in rules["$(SERVE_STAMP)"]
     assert re.search(r"^test: install$", makefile, re.MULTILINE)
     assert "'.[dev]'" in rules["$(STAMP)"]
+    assert re.search(r"^install-serve: \$\(SERVE_STAMP\) \$\(NATIVE\)$", makefile, re.MULTILINE)
+    assert re.search(r"^install: \$\(STAMP\) \$\(NATIVE\)$", makefile, re.MULTILINE)
 
 
 def test_the_image_builds_from_the_constraints_and_keeps_the_client() -> None:
