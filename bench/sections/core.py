@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -65,6 +70,47 @@ def breakdown(ctx: Context, raw: bytes, profile: str) -> dict[str, float]:
     return parts
 
 
+_PURE = """
+import json, sys
+from functools import partial
+from pathlib import Path
+import orjson
+from app.core import validate
+from app.core.native import compiled_modules
+from bench.framework import DATA, best_of
+assert not compiled_modules()
+names, repeat, budget, clock = json.loads(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+found = {}
+for name in names:
+    raw = (DATA / f"{name}.json").read_bytes()
+    funcs = {"floor": partial(orjson.loads, raw)} | {p: partial(validate, raw, profile=p) for p in ("runsc", "oci")}
+    found[name] = best_of(funcs, repeat, budget, clock)
+print(json.dumps(found))
+"""
+
+
+def pure_python(ctx: Context) -> dict[str, dict[str, float]] | None:
+    """The same floor and profiles timed in a child process that runs the core from source (SPECGATE_NATIVE=0):
+    what the compiled build gains, side by side. None when the core is not compiled here (nothing to compare)."""
+    from app.core.native import compiled_modules
+
+    if not compiled_modules():
+        return None
+    env = os.environ | {"SPECGATE_NATIVE": "0"}
+    args = [json.dumps(list(DOCUMENTS)), str(ctx.repeat), str(ctx.budget), ctx.clock]
+    done = subprocess.run(
+        [sys.executable, "-c", _PURE, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=300,
+        check=True,
+    )
+    found: dict[str, dict[str, float]] = json.loads(done.stdout)
+    return found
+
+
 def run(ctx: Context) -> Result:
     from app.core import profile_names, validate
 
@@ -116,6 +162,22 @@ def run(ctx: Context) -> Result:
     metrics["jsonschema_speedup_k8s"] = {
         p: metrics["k8s"]["jsonschema"]["seconds"] / metrics["k8s"]["profiles"][p]["seconds"] for p in profiles
     }
+    pure = pure_python(ctx)
+    pure_rows = []
+    if pure is not None:
+        metrics["pure_python"] = pure
+        for name in DOCUMENTS:
+            floor_pure = pure[name]["floor"]
+            pure_rows.append(
+                [
+                    name,
+                    *(
+                        f"{metrics[name]['profiles'][p]['ratio']:.1f}x / {pure[name][p] / floor_pure:.1f}x "
+                        f"({pure[name][p] / floor_pure / metrics[name]['profiles'][p]['ratio']:.2f}x faster)"
+                        for p in GOAL_PROFILES
+                    ),
+                ]
+            )
     raw = ctx.document("k8s")
     split = {profile: breakdown(ctx, raw, profile) for profile in GOAL_PROFILES}
     metrics["k8s_breakdown_s"] = split
@@ -142,6 +204,17 @@ def run(ctx: Context) -> Result:
             "end (all errors, as specgate reports all findings). It checks the schema only: every profile checks "
             "strictly more (runtime behaviour, cross-field rules, duplicate members, Go decoding).",
             table(["document", "orjson.loads", *profiles, "python-jsonschema"], rows),
+            *(
+                [
+                    "The same calls with the core compiled (as above, `make compile`) and from source "
+                    "(`SPECGATE_NATIVE=0`, timed in a child process in the same run), as ratios to `orjson.loads`. "
+                    "The targets are judged on the compiled build, which `make serve` runs; the image does not "
+                    "compile the core yet.",
+                    table(["document", *(f"{p}: compiled / source" for p in GOAL_PROFILES)], pure_rows),
+                ]
+                if pure_rows
+                else []
+            ),
             "Where the time goes on `k8s.json` (each part timed alone, in multiples of `orjson.loads`; a part "
             "includes the parts above it where its name says so). `check` is the profile's rules on the loaded "
             "document: for runsc it decodes the document as Go would first, and it ends by building the Finding "
