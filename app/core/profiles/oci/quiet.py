@@ -22,6 +22,23 @@ CLEAN_ABSOLUTE = "^(/[^/.][^/]*)+$"
 """A path that starts with '/' and has no empty, '.'-led or trailing segment: no '//', no '/.', no trailing '/'."""
 
 
+def _usual_mount(option: dict[str, Any]) -> dict[str, Any]:
+    """A mount object of the usual shape: clean absolute destination, non-empty source and type, each option
+    matching `option`, no ID mappings."""
+    return {
+        "type": "object",
+        "required": ["destination", "source", "type"],
+        "properties": {
+            "destination": {"type": "string", "pattern": CLEAN_ABSOLUTE},
+            "source": {"type": "string", "minLength": 1},
+            "type": {"type": "string", "minLength": 1},
+            "options": {"type": "array", "items": option},
+            "uidMappings": _ANY_NOT,
+            "gidMappings": _ANY_NOT,
+        },
+    }
+
+
 @cache
 def mount(table: frozenset[str]) -> Callable[[Any], bool]:
     """Is this mount one `checks_misc._mount` has nothing to say about, on a Linux platform with option table `table`?
@@ -31,37 +48,12 @@ def mount(table: frozenset[str]) -> Callable[[Any], bool]:
     has no uidMappings or gidMappings.
     """
     names = sorted(table - {"idmap", "ridmap"})
-    schema = {
-        "type": "object",
-        "required": ["destination", "source", "type"],
-        "properties": {
-            "destination": {"type": "string", "pattern": CLEAN_ABSOLUTE},
-            "source": {"type": "string", "minLength": 1},
-            "type": {"type": "string", "minLength": 1},
-            "options": {"type": "array", "items": {"type": "string", "anyOf": [{"enum": names}, {"pattern": "="}]}},
-            "uidMappings": _ANY_NOT,
-            "gidMappings": _ANY_NOT,
-        },
-    }
+    schema = _usual_mount({"type": "string", "anyOf": [{"enum": names}, {"pattern": "="}]})
     is_valid: Callable[[Any], bool] = jsonschema_rs.Draft4Validator(schema).is_valid
     return is_valid
 
 
-_MOUNT_SHAPE: dict[str, Any] = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["destination", "source", "type"],
-        "properties": {
-            "destination": {"type": "string", "pattern": CLEAN_ABSOLUTE},
-            "source": {"type": "string", "minLength": 1},
-            "type": {"type": "string", "minLength": 1},
-            "options": {"type": "array", "items": {"type": "string"}},
-            "uidMappings": _ANY_NOT,
-            "gidMappings": _ANY_NOT,
-        },
-    },
-}
+_MOUNT_SHAPE: dict[str, Any] = {"type": "array", "items": _usual_mount({"type": "string"})}
 
 
 @cache
