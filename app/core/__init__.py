@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-# First: importing it routes a compiled module older than its source (or all, with SPECGATE_NATIVE=0) to the source.
-from app.core import native  # noqa: F401  # isort: skip
+# First: routes a compiled module older than its source (or all, with SPECGATE_NATIVE=0) to its source.
+from app.core import _activate  # noqa: F401  # isort: skip
 from app.core.engine import (
     capabilities,
     capability_table,

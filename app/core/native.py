@@ -7,10 +7,10 @@ way (the tests and the golden corpus run on the compiled build); compiled, the r
 judges small.json 1.8 times and k8s.json 1.1 times faster (docs/performance.md).
 
 A compiled module must never judge with rules older than its source (an edit without `make`), so `activate()`
-runs when this module is imported, which `app.core` does first: every module whose source no longer matches the
-manifest, or that has an extension module but no manifest entry, is loaded from its source instead, with a
-warning. SPECGATE_NATIVE=0 loads every one from source (for debugging, or as an operator's switch should a
-compiled build misbehave).
+runs when `app.core` is imported, before anything else (app/core/_activate.py): every module whose source no
+longer matches the manifest, or that has an extension module but no manifest entry, is loaded from its source
+instead, with a warning. SPECGATE_NATIVE=0 loads every one from source (for debugging, or as an operator's switch
+should a compiled build misbehave).
 """
 
 from __future__ import annotations
@@ -114,7 +114,3 @@ def compiled_modules() -> list[str]:
     """Names of the modules actually running compiled right now (for the benchmark's and /readyz's record)."""
     loaded = (sys.modules.get(module_name(s)) for s in sources())
     return sorted(m.__name__ for m in loaded if m is not None and not str(getattr(m, "__file__", "")).endswith(".py"))
-
-
-ROUTED = activate()
-"""The compiled modules this process runs from source (stale, or all of them with SPECGATE_NATIVE=0)."""
