@@ -41,9 +41,7 @@ native = _native_module()
 
 
 def clean() -> None:
-    for source in native.sources():
-        for suffix in (".c",):
-            source.with_suffix(suffix).unlink(missing_ok=True)
+    """Remove every extension module of app/core (the shared library included) and the manifest."""
     for found in list(native.CORE.rglob("*.so")) + list(native.CORE.rglob("*.pyd")):
         found.unlink()
     native.MANIFEST.unlink(missing_ok=True)
@@ -72,6 +70,8 @@ def build() -> None:
     clean()
     sources = native.sources()
     relative = [str(s.relative_to(ROOT)) for s in sources]
+    # The digests of the sources as they are compiled (read before, so an edit during the build shows as stale).
+    manifest = {"sources": {native.module_name(s): native.digest(s) for s in sources}}
     os.chdir(ROOT)  # mypy reads the project's configuration (pyproject.toml) from here
     with tempfile.TemporaryDirectory(prefix="specgate-mypyc-") as work:
         # One shared library for all modules, placed inside the package rather than at the top of the tree.
@@ -82,7 +82,6 @@ def build() -> None:
         dist.script_args += ["--parallel", str(os.cpu_count() or 1)]
         dist.parse_command_line()
         dist.run_commands()
-    manifest = {"sources": {native.module_name(s): native.digest(s) for s in sources}}
     native.MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     sys.stdout.write(
         f"compiled {len(sources)} modules of app/core with mypyc; manifest {native.MANIFEST.relative_to(ROOT)}\n"
