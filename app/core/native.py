@@ -111,6 +111,6 @@ def activate() -> list[str]:
 
 
 def compiled_modules() -> list[str]:
-    """Names of the modules actually running compiled right now (for the benchmark's and /readyz's record)."""
+    """Names of the modules actually running compiled in this process (the benchmark records them)."""
     loaded = (sys.modules.get(module_name(s)) for s in sources())
     return sorted(m.__name__ for m in loaded if m is not None and not str(getattr(m, "__file__", "")).endswith(".py"))

@@ -113,16 +113,12 @@ _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 def finding(rule: str, severity: Severity, path: str, message: str) -> Finding:
     """A `Finding` from trusted values, as `Finding.model_construct` would build it, about three times faster."""
-    made: Finding = _new(Finding)
-    _set(made, "__dict__", {"rule": rule, "severity": severity, "path": path, "message": message})
-    _set_fields_set(made, {"rule", "severity", "path", "message"})
-    _set_extra(made, None)
-    _set_private(made, None)
-    return made
+    return findings_of(((rule, severity, path, message),))[0]
 
 
 def findings_of(entries: Iterable[tuple[str, Severity, str, str]]) -> list[Finding]:
-    """`[finding(*entry) for entry in entries]` with the call inlined: a report may hold thousands of findings."""
+    """A `Finding` for each (rule, severity, path, message), built as `Finding.model_construct` would build it,
+    in one loop with no call per finding (a report may hold thousands)."""
     made_all: list[Finding] = []
     append = made_all.append
     cls, new, set_dict = Finding, _new, _set

@@ -40,6 +40,18 @@ def _enum(name: str) -> list[str]:
     return sorted(_linux_definitions()[name]["enum"])
 
 
+def _every_seccomp_value() -> dict[str, Any]:
+    """linux.seccomp of a runtime that accepts every action, operator, architecture and flag the spec defines."""
+    return {
+        "enabled": True,
+        "actions": _enum("SeccompAction"),
+        "operators": _enum("SeccompOperators"),
+        "archs": _enum("SeccompArch"),
+        "knownFlags": _enum("SeccompFlag"),
+        "supportedFlags": _enum("SeccompFlag"),
+    }
+
+
 def _spec_mount_options() -> list[str]:
     # The Linux mount-option table of config.md (v1.3.0), as features.md's example lists it.
     return sorted(LINUX_MOUNT_OPTIONS - FILESYSTEM_DATA_OPTIONS - {"idmap", "ridmap"})
@@ -59,14 +71,7 @@ def _runsc() -> dict[str, Any]:
             "cgroup": {"v1": True, "v2": True, "systemd": True, "systemdUser": False, "rdma": False},
             # With --oci-seccomp=false (the default) runsc reads no part of linux.seccomp, so every value is
             # accepted; what it honours when the flag is on is in the annotations below.
-            "seccomp": {
-                "enabled": True,
-                "actions": _enum("SeccompAction"),
-                "operators": _enum("SeccompOperators"),
-                "archs": _enum("SeccompArch"),
-                "knownFlags": _enum("SeccompFlag"),
-                "supportedFlags": _enum("SeccompFlag"),
-            },
+            "seccomp": _every_seccomp_value(),
             "apparmor": {"enabled": False},
             "selinux": {"enabled": False},
             "intelRdt": {"enabled": False},
@@ -113,14 +118,7 @@ def _oci() -> dict[str, Any]:
             "namespaces": ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
             "capabilities": list(ALL_NAMES),
             "cgroup": {"v1": True, "v2": True, "systemd": True, "systemdUser": True, "rdma": True},
-            "seccomp": {
-                "enabled": True,
-                "actions": _enum("SeccompAction"),
-                "operators": _enum("SeccompOperators"),
-                "archs": _enum("SeccompArch"),
-                "knownFlags": _enum("SeccompFlag"),
-                "supportedFlags": _enum("SeccompFlag"),
-            },
+            "seccomp": _every_seccomp_value(),
             "apparmor": {"enabled": True},
             "selinux": {"enabled": True},
             "intelRdt": {"enabled": True},
