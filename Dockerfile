@@ -15,19 +15,32 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eea
 
 FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+# A C compiler for the core's compiled modules (the base image has the Python headers); this stage only.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md constraints.txt ./
+COPY pyproject.toml README.md constraints.txt hatch_build.py ./
+COPY tools/compile_core.py ./tools/
 COPY app ./app
 COPY client ./client
+# The core's hot modules compiled with mypyc (tools/compile_core.py, what `make compile` runs), which type-checks
+# them against the runtime dependencies: those and mypy are installed for this step only. CI=true makes a failed
+# compile fail the build rather than ship the pure-Python core.
+RUN --mount=type=cache,target=/root/.cache/pip \
+    pip install --constraint constraints.txt --editable '.[native]' \
+    && CI=true python tools/compile_core.py
 # Wheels of specgate and of every dependency, at the versions constraints.txt pins (the ones tested; `make
-# constraints` rewrites it); then an offline install of exactly those wheels into a virtual environment without
-# pip: what a user gets from `pip install .`, package data included, no dev extras.
+# constraints` rewrites it); specgate's wheel carries the compiled modules (hatch_build.py). Then an offline install
+# of exactly those wheels into a virtual environment without pip: what a user gets from `pip install .` after
+# `make compile`, package data included, no dev extras.
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip wheel --constraint constraints.txt --wheel-dir /wheels .
 RUN python -m venv --without-pip /opt/specgate \
     && pip --python /opt/specgate/bin/python install --no-index --find-links /wheels --constraint constraints.txt \
         specgate \
-    && /opt/specgate/bin/python -c "import app.main, specgate_client, uvloop, httptools"
+    && /opt/specgate/bin/python -c "import app.main, specgate_client, uvloop, httptools" \
+    && /opt/specgate/bin/python -c "import app.core.engine as e; assert e.__file__.endswith('.so'), e.__file__"
 
 FROM ${PYTHON_IMAGE}
 # The same base as the build stage (the venv links to its python) and nothing from the build: no compilers,

@@ -110,6 +110,15 @@ def activate() -> list[str]:
     return sorted(routed)
 
 
+def built_files() -> list[Path]:
+    """Every file a compile left in app/core: the extension modules, their shared library and the manifest (what a
+    wheel carries when the build is current; see hatch_build.py)."""
+    found = [p for suffix in importlib.machinery.EXTENSION_SUFFIXES for p in CORE.rglob(f"*{suffix}")]
+    if MANIFEST.exists():
+        found.append(MANIFEST)
+    return sorted(set(found))
+
+
 def compiled_modules() -> list[str]:
     """Names of the modules actually running compiled in this process (the benchmark records them)."""
     loaded = (sys.modules.get(module_name(s)) for s in sources())

@@ -28,6 +28,7 @@ import yaml
 
 from app.api.examples import CONFIG
 from app.config import Settings
+from app.core import native
 from tests.conftest import ROOT, SHARED
 from tests.deploy.dockerfile import Stage, parse
 from tests.deploy.wheelhouse import closure, pack_installed, requirements_of_wheel
@@ -103,6 +104,10 @@ def test_the_dockerfile_installs_as_this_test_does() -> None:
     build, _ = _stages()
     runs = " && ".join(build.all("RUN"))
     assert "pip wheel --constraint constraints.txt --wheel-dir /wheels ." in runs
+    # The core is compiled (a failure fails the build) before the wheel is made, which then carries it.
+    assert runs.index("CI=true python tools/compile_core.py") < runs.index("pip wheel")
+    assert any("tools/compile_core.py" in line for line in build.all("COPY"))
+    assert any("hatch_build.py" in line for line in build.all("COPY"))
     assert "python -m venv --without-pip /opt/specgate" in runs
     assert f"pip --python /opt/specgate/bin/python {' '.join(_install('/wheels', 'constraints.txt'))}" in runs
 
@@ -135,6 +140,28 @@ def test_only_runtime_distributions_are_installed(image: Image) -> None:
     assert "specgate-client" not in names, "the client comes inside specgate: two owners of its files would clash"
     assert not names & DEV_ONLY
     assert "pip" not in names, "no installer in the environment that serves"
+
+
+def test_the_wheel_carries_the_compiled_core(image: Image) -> None:
+    """Built after `make compile` (as the image's build stage does), the wheel is for this platform and the
+    installed core runs compiled, with no module sent back to its source."""
+    if not native.built_files() or native.stale_modules():
+        pytest.skip("the core is not compiled in this tree (make compile): the wheel is pure Python")
+    (wheel,) = image.wheels.glob("specgate-*.whl")
+    assert not wheel.name.endswith("-py3-none-any.whl"), wheel.name
+    # Every module the tree compiled, imported in the installed environment: each must come from its extension
+    # module (none routed back to its source as stale).
+    probe = (
+        "import importlib, app.core._activate as a; "
+        "from app.core.native import compiled_modules, module_name, sources; "
+        "names = [module_name(s) for s in sources()]; [importlib.import_module(n) for n in names]; "
+        "print(a.ROUTED == [], compiled_modules() == sorted(names), len(names))"
+    )
+    done = subprocess.run(
+        [image.bin / "python", "-c", probe], capture_output=True, text=True, timeout=60, cwd=image.root
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", str(len(native.sources()))]
 
 
 def test_the_fast_stack_is_what_uvicorn_picks(image: Image) -> None:
