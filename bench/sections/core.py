@@ -208,8 +208,8 @@ def run(ctx: Context) -> Result:
                 [
                     "The same calls with the core compiled (as above, `make compile`) and from source "
                     "(`SPECGATE_NATIVE=0`, timed in a child process in the same run), as ratios to `orjson.loads`. "
-                    "The targets are judged on the compiled build, which `make serve` runs; the image does not "
-                    "compile the core yet.",
+                    "The targets are judged on the compiled build, which `make serve` and the image run (a "
+                    "wheel built after `make compile` carries it).",
                     table(["document", *(f"{p}: compiled / source" for p in GOAL_PROFILES)], pure_rows),
                 ]
                 if pure_rows
