@@ -18,6 +18,7 @@ from app import __version__, metrics
 from app.api.examples import CONFIG
 from app.main import create_app
 from tests.api.conftest import make_settings
+from tests.conftest import SHARED
 from tests.ops.server import specgate_serve
 
 JSON = {"content-type": "application/json"}
@@ -181,3 +182,31 @@ def test_the_fast_path_is_counted_like_the_route() -> None:
             value(after, "specgate_verdicts_total", **verdict) - value(before, "specgate_verdicts_total", **verdict)
             == 1
         )
+
+
+def test_the_findings_collector_writes_what_a_prometheus_counter_writes() -> None:
+    """One process counts findings in its own collector (one lock per report): its exposition is the Counter's,
+    sample for sample (the `_created` times aside, which are the moments each label set was first seen)."""
+    from prometheus_client import CollectorRegistry, Counter, generate_latest
+
+    from app.core import validate
+
+    bench = SHARED / "bench"
+    findings = [f for name in ("k8s", "big") for f in validate((bench / f"{name}.json").read_bytes()).findings]
+    collector = metrics._FindingCounts()
+    collector.add(findings[:10])
+    collector.add(findings[10:])
+    ours = CollectorRegistry()
+    ours.register(collector)
+    theirs = CollectorRegistry()
+    counter = Counter("specgate_findings", metrics._FINDINGS_HELP, ["rule", "severity"], registry=theirs)
+    for finding in findings:
+        counter.labels(finding.rule, finding.severity).inc()
+
+    def samples(registry: CollectorRegistry) -> tuple[list[str], set[str]]:
+        lines = generate_latest(registry).decode().splitlines()
+        created = {line.rpartition(" ")[0] for line in lines if line.startswith("specgate_findings_created")}
+        return [line for line in lines if "_created" not in line], created
+
+    assert samples(ours) == samples(theirs)
+    assert len(samples(ours)[1]) == len({(f.rule, f.severity) for f in findings}) > 1
