@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from app.core import capabilities as caps_mod
+# By its full name: app.core also exports a function `capabilities`, and a cold mypyc build (tools/compile_core.py)
+# resolves `from app.core import capabilities` to that function here.
+import app.core.capabilities as caps_mod
 from app.core.errors import CapabilityError
 from app.core.features import catalog, checks
 from app.core.features.document import FeaturesDocument
