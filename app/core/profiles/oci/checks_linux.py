@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from itertools import repeat
 from typing import Any
 
 from app.core.pointer import ptr
@@ -295,13 +294,7 @@ def _netdevices(ctx: Context, netdevs: Any) -> None:
 
 def _paths(ctx: Context, linux: dict[str, Any]) -> None:
     for key, rule in (("maskedPaths", "OCI-MASK-ABS"), ("readonlyPaths", "OCI-RO-ABS")):
-        paths = arr(linux.get(key))
-        try:
-            if all(map(str.startswith, paths, repeat("/"))):
-                continue  # every entry an absolute path (one C-level pass): nothing to report
-        except TypeError:  # an entry that is not a string: look at each
-            pass
-        for index, path in enumerate(paths):
+        for index, path in enumerate(arr(linux.get(key))):
             if isinstance(path, str) and not path.startswith("/"):
                 ctx.add(rule, ptr("linux", key, index), f"{key} entry {path!r} is not absolute")
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import compress, repeat
 from operator import not_
-from typing import Any
+from typing import Any, Final
 
 from app.core.pointer import escape, ptr
 from app.core.profiles.oci import quiet
@@ -65,14 +65,21 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
     # Decided once per document rather than once per mount: the declared version and the platform.
     since_1_2 = ctx.judged.at_least(1, 2)
     table = LINUX_MOUNT_OPTIONS if since_1_2 else LINUX_MOUNT_OPTIONS_1_1 if ctx.judged.at_least(1, 1) else None
-    # The usual shape (one Rust call for the array) includes clean absolute destinations, which _rooted keeps.
-    shaped = quiet.mount_shapes(mounts)
-    paths = list(map(_get, mounts, repeat("destination"))) if shaped else _clean_destinations(mounts)
-    if linuxish and table is not None:
-        looked_at = _suspects(mounts, table, shaped)
+    options_table = table if linuxish else None
+    usual = _usual_mounts(mounts)
+    looked_at: Iterable[int]
+    if usual is not None:
+        # Every destination clean and absolute, as _rooted keeps it.
+        paths: list[str] | None = usual[0]
+        # Of a usual mount only its option names are left to object to (the same names under either table).
+        looked_at = usual[1] if options_table is not None else range(len(mounts))
     else:
-        looked_at = range(len(mounts))
-    options_only = shaped and linuxish and table is not None
+        paths = _clean_destinations(mounts)
+        if options_table is not None:
+            looked_at = compress(range(len(mounts)), map(not_, map(quiet.mount(options_table), mounts)))
+        else:
+            looked_at = range(len(mounts))
+    options_only = usual is not None and options_table is not None
     for index in looked_at:
         mount = mounts[index]
         if options_only:  # every option a string and nothing else to object to: only the option rules
@@ -104,29 +111,52 @@ def _mounts(ctx: Context, mounts: list[Any]) -> None:
 
 
 _get: Callable[[dict[str, Any], str], Any] = dict.get
-_get_or: Callable[[dict[str, Any], str, Any], Any] = dict.get
-_NO_OPTIONS: list[str] = []
-"""What a mount without options reads as in `_suspects` (shared, never modified)."""
-_IDMAP_OPTIONS = frozenset({"idmap", "ridmap"})
+_NO_OPTIONS: Final[list[str]] = []
+"""What a mount without options reads as (shared, never modified)."""
+_PLAIN_OPTIONS: Final = LINUX_MOUNT_OPTIONS_1_1
+"""The option names no rule reports under either table: every name of the table but idmap and ridmap (which call
+for the ID-mapping rules). Final: compiled, the module reads it without a dictionary lookup."""
 
 
-def _suspects(mounts: list[Any], table: frozenset[str], shaped: bool) -> Iterable[int]:
-    """The indices of the mounts `_mount` may have something to say about on a Linux platform; it finds nothing in
-    the others.
+def _usual_mounts(mounts: list[Any]) -> tuple[list[str], list[int]] | None:
+    """When every mount has the usual shape, its destinations and the indices of the mounts whose options `_mount`
+    may have something to say about on a Linux platform; None when one mount is unusual.
 
-    When every mount has the usual shape (`shaped`: quiet.mount_shapes), what is left are option names: those
-    outside the table (and not name=value data) and idmap or ridmap, found in the set of every option and traced
-    back to their mounts with C-level passes. Otherwise each mount is asked whether it is quiet (one Rust call per
-    mount, mapped in C).
+    The usual shape: an object whose destination is clean and absolute (as `_rooted` keeps it: a leading '/', no
+    '//', no '/.', no trailing '/'), whose source and type are non-empty strings, whose options (if any) are an
+    array of strings, and which has no uidMappings or gidMappings. Of such a mount only its option names are left
+    to object to: a name outside the option table that is not name=value data, or idmap or ridmap, which call for
+    the ID-mapping rules; under the table of 1.1.0 (without idmap and ridmap) as under that of 1.2.0, these are the
+    names outside `_PLAIN_OPTIONS` without '='.
+
+    One loop, compiled with the module: cheaper than asking jsonschema-rs for the shape of the array and tracing odd
+    options back with set algebra (what this did before; tests compare both readings).
     """
-    if not shaped:
-        return compress(range(len(mounts)), map(not_, map(quiet.mount(table), mounts)))
-    options: list[list[str]] = list(map(_get_or, mounts, repeat("options"), repeat(_NO_OPTIONS)))
-    flat = set().union(*options)
-    odd = {o for o in flat - table if "=" not in o} | (flat & _IDMAP_OPTIONS)
-    if not odd:
-        return ()
-    return compress(range(len(mounts)), map(not_, map(odd.isdisjoint, options)))
+    paths: list[str] = []
+    suspects: list[int] = []
+    for index, mount in enumerate(mounts):
+        if not isinstance(mount, dict):
+            return None
+        dest, source, kind = mount.get("destination"), mount.get("source"), mount.get("type")
+        if not (isinstance(dest, str) and isinstance(source, str) and isinstance(kind, str) and source and kind):
+            return None
+        if not dest.startswith("/") or "//" in dest or "/." in dest or dest.endswith("/"):
+            return None
+        if "uidMappings" in mount or "gidMappings" in mount:
+            return None
+        options = mount.get("options", _NO_OPTIONS)
+        if not isinstance(options, list):
+            return None
+        odd = False
+        for option in options:
+            if not isinstance(option, str):
+                return None
+            if option not in _PLAIN_OPTIONS and "=" not in option:
+                odd = True
+        if odd:
+            suspects.append(index)
+        paths.append(dest)
+    return paths, suspects
 
 
 def _clean_destinations(mounts: list[Any]) -> list[str] | None:
@@ -231,26 +261,25 @@ def _mount_options(
 def _nothing_hidden(paths: list[str]) -> bool:
     """True when no mount is hidden by a later one on the same directory or a parent (see `_order`).
 
-    `paths` are rooted destinations (`_rooted`) in mount order. With no duplicate and no '/', mount i is hidden
-    exactly when a later mount's path is a proper ancestor of its own. Sorted with a '/' appended, the paths
-    below p are exactly those right after p + '/' that start with it (the strings with a given prefix are one
-    run of the sorted order, led by the prefix itself), so only paths followed by such a run need a look.
-    False means "look closer" (`_order` decides), never "hidden".
+    `paths` are rooted destinations (`_rooted`) in mount order: mount i is hidden exactly when the path of a later
+    mount is its own or one of its ancestors. Walking from the last mount back, each path and its ancestors are
+    looked up among the paths of the mounts after it (one set). A mount on "/" hides everything before it: that is
+    left to `_order`. False means "look closer" (`_order` decides), never "hidden".
     """
-    count = len(paths)
-    keys = list(map(str.__add__, paths, repeat("/")))
-    position = dict(zip(keys, range(count), strict=True))
-    if len(position) != count or "//" in position:  # a duplicate, or "/" itself
-        return False
-    ordered = sorted(keys)
-    for at in compress(range(count - 1), map(str.startswith, ordered[1:], ordered)):
-        key = ordered[at]
-        index = position[key]
-        below = at + 1
-        while below < count and ordered[below].startswith(key):
-            if position[ordered[below]] < index:
+    later: set[str] = set()
+    for index in range(len(paths) - 1, -1, -1):
+        path = paths[index]
+        if path == "/":
+            return False
+        probe = path
+        while True:
+            if probe in later:
                 return False
-            below += 1
+            cut = probe.rfind("/")
+            if cut <= 0:
+                break
+            probe = probe[:cut]
+        later.add(path)
     return True
 
 

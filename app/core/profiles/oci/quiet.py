@@ -53,22 +53,6 @@ def mount(table: frozenset[str]) -> Callable[[Any], bool]:
     return is_valid
 
 
-_MOUNT_SHAPE: dict[str, Any] = {"type": "array", "items": _usual_mount({"type": "string"})}
-
-
-@cache
-def _mount_shapes() -> Callable[[Any], bool]:
-    is_valid: Callable[[Any], bool] = jsonschema_rs.Draft4Validator(_MOUNT_SHAPE).is_valid
-    return is_valid
-
-
-def mount_shapes(mounts: Any) -> bool:
-    """Is every mount an object with a clean absolute destination, non-empty string source and type, options that
-    are strings, and no uidMappings or gidMappings? One call for the whole array: then only the option names are
-    left for `checks_misc._mount` to object to, and every destination is already as `_rooted` leaves it."""
-    return _mount_shapes()(mounts)
-
-
 _CGROUP_DEVICE: dict[str, Any] = {
     "properties": {"type": {"enum": ["a", "c", "b"]}, "access": {"pattern": "^[rwm]+$"}},
 }

@@ -8,8 +8,10 @@ import random
 from typing import Any
 from unittest.mock import patch
 
+import jsonschema_rs
 import orjson
 import pytest
+from hypothesis import given, strategies as st
 
 from app.core.profiles.base import CheckOptions
 from app.core.profiles.oci import checks_misc, checks_process, checks_resources, quiet
@@ -43,6 +45,12 @@ def test_rooted_is_the_cleaned_path_read_relative_to_root() -> None:
     ],
 )
 def test_env_problems_match_each_entry_alone(entries: list[Any]) -> None:
+    expected = [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
+    assert env_problems(entries) == expected
+
+
+@given(st.lists(st.one_of(st.text(alphabet="Ab_1=\0é -", max_size=6), st.none(), st.integers()), max_size=6))
+def test_env_problems_match_each_entry_alone_on_generated_lists(entries: list[Any]) -> None:
     expected = [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
     assert env_problems(entries) == expected
 
@@ -107,7 +115,7 @@ def mount_findings(mounts: list[Any], version: str, platform: str, fast: bool) -
         with (
             patch.object(quiet, "mount", lambda table: lambda mount: False),
             patch.object(checks_misc, "_clean_destinations", lambda mounts: None),
-            patch.object(quiet, "mount_shapes", lambda mounts: False),
+            patch.object(checks_misc, "_usual_mounts", lambda mounts: None),
             patch.object(checks_misc, "_nothing_hidden", lambda paths: False),
         ):
             checks_misc._mounts(ctx, mounts)
@@ -123,14 +131,20 @@ def test_mount_shortcuts_report_what_mount_by_mount_reports(seed: int) -> None:
             assert mount_findings(mounts, version, platform, True) == mount_findings(mounts, version, platform, False)
 
 
-@pytest.mark.parametrize("seed", range(200))
-def test_nothing_hidden_only_when_order_finds_nothing(seed: int) -> None:
-    rng = random.Random(seed)
-    names = ["a", "b", "ab", "a-b", "a.b", "b0"]
-    paths = ["/" + "/".join(rng.choices(names, k=rng.randint(1, 3))) for _ in range(rng.randint(0, 8))]
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "ab", "a-b", "a.b", "b0"]), max_size=3).map(lambda p: "/" + "/".join(p)),
+        max_size=10,
+    )
+)
+def test_nothing_hidden_only_when_order_finds_nothing(paths: list[str]) -> None:
+    # Rooted paths as _mounts hands them over, "/" included (a list of no names).
     ctx = Context(data={}, judged=release_for("1.2.0"), options=CheckOptions())
     checks_misc._order(ctx, list(enumerate(paths)))
-    assert checks_misc._nothing_hidden(paths) == (not ctx.findings.entries), paths
+    if "/" not in paths:  # a mount on "/" is always left to _order
+        assert checks_misc._nothing_hidden(paths) == (not ctx.findings.entries), paths
+    else:
+        assert not checks_misc._nothing_hidden(paths)
 
 
 def test_usual_mounts_take_the_shortcut() -> None:
@@ -139,18 +153,43 @@ def test_usual_mounts_take_the_shortcut() -> None:
     assert [i for i, m in enumerate(mounts) if not is_quiet(m)] == [2]  # devpts's 'newinstance', outside the table
     paths = checks_misc._clean_destinations(mounts)
     assert paths is not None and checks_misc._nothing_hidden(paths)
-    assert quiet.mount_shapes(mounts)
-    assert list(checks_misc._suspects(mounts, checks_misc.LINUX_MOUNT_OPTIONS, True)) == [2]
-    assert not quiet.mount_shapes([*mounts, {**mounts[0], "destination": "/proc/"}])
+    assert checks_misc._usual_mounts(mounts) == (paths, [2])
+    assert checks_misc._usual_mounts([*mounts, {**mounts[0], "destination": "/proc/"}]) is None
+
+
+_USUAL_MOUNTS = jsonschema_rs.Draft4Validator({"type": "array", "items": quiet._usual_mount({"type": "string"})})
+"""The whole-array quiet shape `_usual_mounts` replaced (one jsonschema-rs call): the reading it must agree with."""
+
+
+def suspects_by_option_set(mounts: list[Any], table: frozenset[str]) -> list[int]:
+    """The mounts of a usual array with an option `_mount_options` may report, as set algebra finds them."""
+    options: list[list[str]] = [m.get("options", []) for m in mounts]
+    flat: set[str] = set().union(*options)
+    odd = {o for o in flat - table if "=" not in o} | (flat & {"idmap", "ridmap"})
+    return [i for i, o in enumerate(options) if not odd.isdisjoint(o)]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_usual_mounts_is_the_quiet_shape_of_the_array(seed: int) -> None:
+    rng = random.Random(seed)
+    mounts = random_mounts(rng, rng.choice([0, 1, 3, 10]))
+    usual = checks_misc._usual_mounts(mounts)
+    assert (usual is not None) == _USUAL_MOUNTS.is_valid(mounts), mounts
+    if usual is not None:
+        assert usual[0] == [m["destination"] for m in mounts]
+        for table in (checks_misc.LINUX_MOUNT_OPTIONS, checks_misc.LINUX_MOUNT_OPTIONS_1_1):
+            assert usual[1] == suspects_by_option_set(mounts, table), mounts
 
 
 @pytest.mark.parametrize("seed", range(60))
-def test_suspects_by_shape_and_option_set_cover_every_mount_with_findings(seed: int) -> None:
+def test_suspects_cover_every_mount_with_findings(seed: int) -> None:
     rng = random.Random(seed)
     mounts = random_mounts(rng, rng.choice([1, 3, 10]))
     for version in ("1.1.0", "1.2.0"):
         table = checks_misc.LINUX_MOUNT_OPTIONS if version == "1.2.0" else checks_misc.LINUX_MOUNT_OPTIONS_1_1
-        suspects = set(checks_misc._suspects(mounts, table, quiet.mount_shapes(mounts)))
+        usual = checks_misc._usual_mounts(mounts)
+        is_quiet = quiet.mount(table)
+        suspects = set(usual[1]) if usual is not None else {i for i, m in enumerate(mounts) if not is_quiet(m)}
         for index, mount in enumerate(mounts):
             ctx = Context(data={"mounts": mounts}, judged=release_for(version), options=CheckOptions())
             if isinstance(mount, dict):
@@ -186,7 +225,8 @@ def test_quiet_destination_pattern_is_the_clean_absolute_path(path: str) -> None
     clean = path.startswith("/") and "//" not in path and "/." not in path and not path.endswith("/")
     assert quiet.mount(checks_misc.LINUX_MOUNT_OPTIONS)(mount) == clean
     assert checks_misc._clean_destinations([mount]) == ([path] if clean else None)
-    assert quiet.mount_shapes([mount]) == clean
+    assert checks_misc._usual_mounts([mount]) == (([path], []) if clean else None)
+    assert _USUAL_MOUNTS.is_valid([mount]) == clean
 
 
 CAP_SETS: list[Any] = [
