@@ -109,6 +109,8 @@ _set = object.__setattr__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_FINDING_FIELDS = frozenset(Finding.model_fields)
+"""Every field of Finding: each finding's fields-set is a new set copied from it."""
 
 
 def finding(rule: str, severity: Severity, path: str, message: str) -> Finding:
@@ -121,12 +123,18 @@ def findings_of(entries: Iterable[tuple[str, Severity, str, str]]) -> list[Findi
     in one loop with no call per finding (a report may hold thousands)."""
     made_all: list[Finding] = []
     append = made_all.append
-    cls, new, set_dict = Finding, _new, _set
+    cls, new, fields = Finding, _new, _FINDING_FIELDS
     set_fields_set, set_extra, set_private = _set_fields_set, _set_extra, _set_private
     for rule, severity, path, message in entries:
         made = new(cls)
-        set_dict(made, "__dict__", {"rule": rule, "severity": severity, "path": path, "message": message})
-        set_fields_set(made, {"rule", "severity", "path", "message"})  # its own set: models are mutable
+        # The new instance's own __dict__, filled in field order: what model_construct hands to
+        # object.__setattr__, without building a second dict and calling through the slot wrapper.
+        values = vars(made)
+        values["rule"] = rule
+        values["severity"] = severity
+        values["path"] = path
+        values["message"] = message
+        set_fields_set(made, set(fields))  # its own set: models are mutable
         set_extra(made, None)
         set_private(made, None)
         append(made)

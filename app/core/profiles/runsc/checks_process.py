@@ -5,8 +5,6 @@ The checks read the spec as Go decoded it (app.core.gospec): every member has it
 
 from __future__ import annotations
 
-from itertools import repeat
-from operator import contains
 from typing import Any
 
 from app.core.capabilities import ALL_NAMES, NUMBERS, SET_NAMES
@@ -125,10 +123,10 @@ def _cap_hint(name: str) -> str:
 
 def check_env(process: dict[str, Any], out: Findings) -> None:
     """RUNSC-ENV-FORMAT: every entry must contain '='."""
-    env = process.get("env")
-    if not env or all(map(contains, env, repeat("="))):
-        return  # the usual environment, decided in C
-    for index, entry in enumerate(env):
+    env: list[str] | None = process.get("env")  # []string: the decoder leaves only strings
+    if not env:
+        return
+    for index, entry in enumerate(env):  # compiled: one C-level search per entry
         if "=" not in entry:
             out.add(
                 "RUNSC-ENV-FORMAT",

@@ -300,19 +300,19 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
     (each one a finding), so the usual mount is decided inline with set operations and table lookups; the
     rare cases (a refused mount, a key=value option) are helpers.
     """
-    mounts = spec.get("mounts")
+    # Typed as the decoder guarantees, so that the compiled module uses dict, list and str operations directly.
+    mounts: list[dict[str, Any]] | None = spec.get("mounts")
     if not mounts:
         return []
     boot: list[Entry] = []
     append = boot.append
     for index, entry in enumerate(mounts):
-        get = entry.get
-        destination: str = get("destination") or ""
-        type_: str = get("type") or ""
-        options: list[str] = get("options") or []
+        destination: str = entry.get("destination") or ""
+        type_: str = entry.get("type") or ""
+        options: list[str] = entry.get("options") or []
         bind_option = not BIND_OPTIONS.isdisjoint(options)
         # IsGoferMount: a bind mount (type bind, or a bind/rbind option) with a non-empty source.
-        gofer = (bind_option or type_ == "bind") and bool(get("source"))
+        gofer = (bind_option or type_ == "bind") and bool(entry.get("source"))
         absolute = destination[:1] == "/"
         if not absolute or (gofer and not INVALID_GOFER_OPTIONS.isdisjoint(options)):
             _check_validate(index, destination, options, gofer, out)
@@ -336,24 +336,24 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         kind = _OPTION_KINDS.get(fs, _PLAIN)
         if kind.skip.issuperset(options):  # one C-level test: many mounts have nothing to report
             continue
-        # Most findings here are RUNSC-MOUNT-OPT-UNKNOWN infos, so their pointer and message are joined from parts
-        # made once per mount (or at import) rather than formatted one by one.
+        # Most findings here are RUNSC-MOUNT-OPT-UNKNOWN infos: their pointer is joined from a prefix made once per
+        # mount, and their message from the option's part (made at import) and the mount's, in one step each.
         where = f"/mounts/{index}/options/"
         if destination.isprintable() and '"' not in destination and "\\" not in destination:
-            explained = f' on "{destination}"{kind.explained}'  # quote's usual case, without a call
+            on = f' on "{destination}"'  # quote's usual case, without a call
         else:
-            explained = f" on {quote(destination)}{kind.explained}"
+            on = f" on {quote(destination)}"
+        explained = kind.explained
         table = kind.table
-        digits = _DIGITS if len(options) <= len(_DIGITS) else [str(i) for i in range(len(options))]
         for i, opt in enumerate(options):
             start = table.get(opt, "")
             if start:  # an option Linux knows: one lookup decides it and gives the message's start
-                append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + digits[i], start + explained))
+                append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + _token(i), f"{start}{on}{explained}"))
                 continue
             if start is None:
                 continue  # an option that draws no finding
             if kind.data_keys and opt.count("=") > 1:
-                append(_key_value(where + digits[i], opt, out))
+                append(_key_value(where + _token(i), opt, out))
                 continue
             name = opt.partition("=")[0]
             if name in kind.data_keys:
@@ -362,13 +362,18 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
             # mode=0755 on a devpts mount...) is what every CRI runtime writes on every mount; only an option no
             # layer knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
             severity = "info" if name in LINUX_MOUNT_OPTIONS else out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
-            append(("RUNSC-MOUNT-OPT-UNKNOWN", severity, where + digits[i],
-                    f"ignoring unknown mount option {quote(opt)}{explained}"))  # fmt: skip
+            append(("RUNSC-MOUNT-OPT-UNKNOWN", severity, where + _token(i),
+                    f"ignoring unknown mount option {quote(opt)}{on}{explained}"))  # fmt: skip
     return boot
 
 
 _DIGITS = tuple(str(i) for i in range(32))
 """The pointer tokens of the first option indexes: formatting an int costs more than a tuple lookup."""
+
+
+def _token(index: int) -> str:
+    """The pointer token of an option index."""
+    return _DIGITS[index] if index < 32 else str(index)
 
 
 def _check_validate(index: int, destination: str, options: list[str], gofer: bool, out: Findings) -> None:
