@@ -13,6 +13,7 @@ import orjson
 import pytest
 from hypothesis import given, strategies as st
 
+from app.core.capabilities import NUMBERS
 from app.core.profiles.base import CheckOptions
 from app.core.profiles.oci import checks_misc, checks_process, checks_resources, quiet
 from app.core.profiles.oci.checks_misc import _rooted
@@ -254,6 +255,37 @@ def test_capability_shortcut_reports_what_name_by_name_reports(seed: int) -> Non
             checks_process._capabilities(ctx, caps)
         found.append(ctx.findings.entries)
     assert found[0] == found[1], caps
+
+
+def capabilities_fine_by_set_algebra(caps: dict[str, Any]) -> bool:
+    """The reading `_capabilities_fine` replaced: set algebra over every set at once."""
+    lists = [caps.get(name) for name in checks_process.SET_NAMES]
+    if not {type(v) for v in lists} <= {list, type(None)}:
+        return False
+    try:
+        if not frozenset(NUMBERS).issuperset(itertools.chain.from_iterable(v for v in lists if v)):
+            return False
+        effective, permitted = caps.get("effective") or [], caps.get("permitted") or []
+        if effective != permitted and not set(effective) <= set(permitted):
+            return False
+        ambient = caps.get("ambient")
+        return not ambient or set(ambient) <= set(permitted) & set(caps.get("inheritable") or ())
+    except TypeError:
+        return False
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["bounding", "effective", "inheritable", "permitted", "ambient", "other"]),
+        st.one_of(
+            st.lists(st.sampled_from(["CAP_KILL", "CAP_CHOWN", "CAP_SYS_ADMIN", "cap_kill", "CAP_NOPE", 1, None])),
+            st.lists(st.lists(st.just("CAP_KILL"), max_size=1), max_size=1),
+            st.sampled_from([None, "CAP_KILL", 0, {"a": 1}]),
+        ),
+    )
+)
+def test_capabilities_fine_is_the_set_algebra_reading(caps: dict[str, Any]) -> None:
+    assert checks_process._capabilities_fine(caps) == capabilities_fine_by_set_algebra(caps), caps
 
 
 ACTIONS = ["SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_NOTIFY", "SCMP_ACT_KILL", 3, None]
