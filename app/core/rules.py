@@ -103,14 +103,13 @@ class Findings:
 
 
 _new = object.__new__
-_set = object.__setattr__
-# BaseModel's slots, set through their descriptors: what Finding.model_construct does, without its
-# per-field loop over aliases and defaults (a report can hold hundreds of findings).
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _FINDING_FIELDS = frozenset(Finding.model_fields)
 """Every field of Finding: each finding's fields-set is a new set copied from it."""
+
+# Models are built as `model_construct` builds them: a new instance, then its __dict__ and BaseModel's three slots
+# set with object.__setattr__, without model_construct's per-field loop over aliases and defaults. The calls are
+# written out as `object.__setattr__(...)` on purpose: mypyc compiles that spelling to a direct C call of the
+# generic setattr (an alias, or the slots' own __set__, is a Python call that packs its arguments in a tuple).
 
 
 def finding(rule: str, severity: Severity, path: str, message: str) -> Finding:
@@ -124,19 +123,12 @@ def findings_of(entries: Iterable[tuple[str, Severity, str, str]]) -> list[Findi
     made_all: list[Finding] = []
     append = made_all.append
     cls, new, fields = Finding, _new, _FINDING_FIELDS
-    set_fields_set, set_extra, set_private = _set_fields_set, _set_extra, _set_private
     for rule, severity, path, message in entries:
         made = new(cls)
-        # The new instance's own __dict__, filled in field order: what model_construct hands to
-        # object.__setattr__, without building a second dict and calling through the slot wrapper.
-        values = vars(made)
-        values["rule"] = rule
-        values["severity"] = severity
-        values["path"] = path
-        values["message"] = message
-        set_fields_set(made, set(fields))  # its own set: models are mutable
-        set_extra(made, None)
-        set_private(made, None)
+        object.__setattr__(made, "__dict__", {"rule": rule, "severity": severity, "path": path, "message": message})
+        object.__setattr__(made, "__pydantic_fields_set__", set(fields))  # its own set: models are mutable
+        object.__setattr__(made, "__pydantic_extra__", None)
+        object.__setattr__(made, "__pydantic_private__", None)
         append(made)
     return made_all
 
@@ -150,8 +142,8 @@ def construct(cls: type[Model], values: dict[str, Any]) -> Model:
     Only for the plain wire models of app.models (no aliases, no post-init, extra not allowed).
     """
     made: Model = _new(cls)
-    _set(made, "__dict__", values)
-    _set_fields_set(made, set(values))
-    _set_extra(made, None)
-    _set_private(made, None)
+    object.__setattr__(made, "__dict__", values)
+    object.__setattr__(made, "__pydantic_fields_set__", set(values))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
     return made
