@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from app.core.normalize import go_clean
 from app.core.pointer import ptr
@@ -12,24 +12,26 @@ from app.core.profiles.runsc.view import arr, quote
 from app.core.rules import Findings
 from app.models import Severity
 
-SENTRY_TYPES = frozenset({"tmpfs", "proc", "sysfs", "devpts", "dev", "none", "cgroup", "cgroup2"})
+# The tables are Final: the compiled module reads them as C statics, not with a module-dict lookup per use
+# (check_mounts reads several per mount).
+SENTRY_TYPES: Final = frozenset({"tmpfs", "proc", "sysfs", "devpts", "dev", "none", "cgroup", "cgroup2"})
 """getMountNameAndOptions: filesystem types the sentry creates itself."""
 
-BIND_OPTIONS = frozenset({"bind", "rbind"})
-INVALID_GOFER_OPTIONS = frozenset({"shared", "rshared"})
+BIND_OPTIONS: Final = frozenset({"bind", "rbind"})
+INVALID_GOFER_OPTIONS: Final = frozenset({"shared", "rshared"})
 
-SENTRY_OPTIONS = frozenset({"ro", "rw", "noatime", "atime", "noexec", "exec", "nosuid", "bind", "rbind"})
+SENTRY_OPTIONS: Final = frozenset({"ro", "rw", "noatime", "atime", "noexec", "exec", "nosuid", "bind", "rbind"})
 """ParseMountOptions: generic options the sentry honours."""
-TMPFS_DATA = frozenset({"mode", "size", "uid", "gid"})
-GOFER_DATA = frozenset({"overlayfs_stale_read", "disable_file_handle_sharing", "dcache"})
-RETYPED = {"/dev": "dev", "/dev/pts": "devpts"}
+TMPFS_DATA: Final = frozenset({"mode", "size", "uid", "gid"})
+GOFER_DATA: Final = frozenset({"overlayfs_stale_read", "disable_file_handle_sharing", "dcache"})
+RETYPED: Final = {"/dev": "dev", "/dev/pts": "devpts"}
 """compileMounts: spec mounts at these (cleaned) destinations get the sentry's own filesystem type."""
 
-FILESYSTEM_DATA_OPTIONS = frozenset(
+FILESYSTEM_DATA_OPTIONS: Final = frozenset(
     # The data options of the filesystems CRI runtimes mount (tmpfs, devpts, mqueue, cgroup, proc).
     "mode size uid gid nr_inodes nr_blocks huge mpol newinstance ptmxmode max hidepid subset".split()
 )
-LINUX_MOUNT_OPTIONS = (
+LINUX_MOUNT_OPTIONS: Final = (
     frozenset(
         # mount(8) and the OCI Linux mount-option table: flags and propagation ...
         """
@@ -259,7 +261,7 @@ def _classify_kind(mount: Mount, hints: dict[str, MountHint] | None) -> None:
     return
 
 
-_RETYPE_MISMATCH = (
+_RETYPE_MISMATCH: Final = (
     "type bind with a source makes it a gofer mount on the host, but the sentry retypes {dest} to its {fs} "
     "filesystem (no bind/rbind option turns it back), so the gofer connection is never used and start fails "
     "(not all gofer FDs were consumed)"
@@ -284,7 +286,7 @@ def _hint_reason(hint: MountHint) -> str:
 Entry = tuple[str, Severity, str, str]
 """A finding as `Findings.entries` holds it: (rule, severity, pointer, message)."""
 
-KNOWN_TYPES = SENTRY_TYPES | {"bind", "erofs"}
+KNOWN_TYPES: Final = SENTRY_TYPES | {"bind", "erofs"}
 """Filesystem types getMountNameAndOptions mounts (anything else is skipped with a warning)."""
 
 
@@ -310,11 +312,19 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         destination: str = entry.get("destination") or ""
         type_: str = entry.get("type") or ""
         options: list[str] = entry.get("options") or []
-        bind_option = not BIND_OPTIONS.isdisjoint(options)
+        # One compiled pass over the options for both flags (a set method with a list argument is a Python-level
+        # call that allocates an iterator, per mount); the two sets are disjoint.
+        bind_option = False
+        shared = False
+        for opt in options:
+            if opt in BIND_OPTIONS:
+                bind_option = True
+            elif opt in INVALID_GOFER_OPTIONS:
+                shared = True
         # IsGoferMount: a bind mount (type bind, or a bind/rbind option) with a non-empty source.
         gofer = (bind_option or type_ == "bind") and bool(entry.get("source"))
         absolute = destination[:1] == "/"
-        if not absolute or (gofer and not INVALID_GOFER_OPTIONS.isdisjoint(options)):
+        if not absolute or (gofer and shared):
             _check_validate(index, destination, options, gofer, out)
             if not absolute:
                 continue  # the sentry never gets this far
@@ -334,24 +344,26 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
             append(_refused(index, destination, type_, fs, gofer, out))
             continue
         kind = _OPTION_KINDS.get(fs, _PLAIN)
-        if kind.skip.issuperset(options):  # one C-level test: many mounts have nothing to report
-            continue
         # Most findings here are RUNSC-MOUNT-OPT-UNKNOWN infos: their pointer is joined from a prefix made once per
-        # mount, and their message from the option's part (made at import) and the mount's, in one step each.
-        where = f"/mounts/{index}/options/"
-        if destination.isprintable() and '"' not in destination and "\\" not in destination:
-            on = f' on "{destination}"'  # quote's usual case, without a call
-        else:
-            on = f" on {quote(destination)}"
+        # mount, and their message from the option's part (made at import) and the mount's, in one step each. Both
+        # mount parts are made at the mount's first finding (many mounts have none).
+        where = ""
+        on = ""
         explained = kind.explained
         table = kind.table
         for i, opt in enumerate(options):
             start = table.get(opt, "")
+            if start is None:
+                continue  # an option that draws no finding
+            if not where:
+                where = f"/mounts/{index}/options/"
+                if destination.isprintable() and '"' not in destination and "\\" not in destination:
+                    on = f' on "{destination}"'  # quote's usual case, without a call
+                else:
+                    on = f" on {quote(destination)}"
             if start:  # an option Linux knows: one lookup decides it and gives the message's start
                 append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + _token(i), f"{start}{on}{explained}"))
                 continue
-            if start is None:
-                continue  # an option that draws no finding
             if kind.data_keys and opt.count("=") > 1:
                 append(_key_value(where + _token(i), opt, out))
                 continue
@@ -367,7 +379,7 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
     return boot
 
 
-_DIGITS = tuple(str(i) for i in range(32))
+_DIGITS: Final = tuple(str(i) for i in range(32))
 """The pointer tokens of the first option indexes: formatting an int costs more than a tuple lookup."""
 
 
@@ -459,15 +471,20 @@ class _OptionKind:
         """The end of RUNSC-MOUNT-OPT-UNKNOWN's message: it only depends on the filesystem."""
 
 
-_SENTRY_LIST = ", ".join(sorted(SENTRY_OPTIONS))
+_SENTRY_LIST: Final = ", ".join(sorted(SENTRY_OPTIONS))
 
 
 def _data_hint(keys: frozenset[str]) -> str:
     return f" and the data options {', '.join(sorted(keys))}" if keys else ""
 
 
-_PLAIN = _OptionKind(frozenset(), bind=False)
+_PLAIN: Final = _OptionKind(frozenset(), bind=False)
 # With --mount-cgroup-v2 off, mountCgroupSubmounts mounts a cgroup mount as a tmpfs.
-_TMPFS = _OptionKind(TMPFS_DATA, bind=False)
-_OPTION_KINDS = {"tmpfs": _TMPFS, "cgroup": _TMPFS, "cgroup2": _TMPFS, "bind": _OptionKind(GOFER_DATA, bind=True)}
+_TMPFS: Final = _OptionKind(TMPFS_DATA, bind=False)
+_OPTION_KINDS: Final = {
+    "tmpfs": _TMPFS,
+    "cgroup": _TMPFS,
+    "cgroup2": _TMPFS,
+    "bind": _OptionKind(GOFER_DATA, bind=True),
+}
 """The data options consumeMountOptions takes, per filesystem type (others: none, ParseMountOptions sees all)."""

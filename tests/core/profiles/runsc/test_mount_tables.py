@@ -1,6 +1,7 @@
 """The one-pass mount check (static option tables, inline fast paths) against a plain mount-by-mount reading.
 
-`check_mounts` decides the usual mount with set operations and precomputed message parts. The reference here
+`check_mounts` decides the usual mount with one compiled pass over the options (bind and shared flags), table
+lookups and precomputed message parts. The reference here
 reads each mount and each option the obvious way, rule by rule (runsc-mounts.md, ValidateSpec, prepareMounts,
 getMountNameAndOptions, consumeMountOptions, ParseMountOptions): both must give the same findings, in order.
 """
