@@ -17,7 +17,7 @@ from app.core.capabilities import NUMBERS
 from app.core.profiles.base import CheckOptions
 from app.core.profiles.oci import checks_misc, checks_process, checks_resources, quiet
 from app.core.profiles.oci.checks_misc import _rooted
-from app.core.profiles.oci.context import Context, env_problem, env_problems
+from app.core.profiles.oci.context import _ENV_OK, Context, _env_ok, env_problem, env_problems
 from app.core.profiles.oci.versions import release_for
 from tests.conftest import SHARED
 
@@ -54,6 +54,17 @@ def test_env_problems_match_each_entry_alone(entries: list[Any]) -> None:
 def test_env_problems_match_each_entry_alone_on_generated_lists(entries: list[Any]) -> None:
     expected = [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
     assert env_problems(entries) == expected
+
+
+@given(st.text(alphabet="AZaz_09=é\0 -/`[{@:", max_size=8))
+def test_env_name_loop_matches_the_regex(entry: str) -> None:
+    assert _env_ok(entry) == bool(_ENV_OK.match(entry))
+
+
+def test_env_name_loop_on_every_ascii_character() -> None:
+    for code in range(128):
+        for entry in (chr(code) + "=", "A" + chr(code) + "=", chr(code), "A" + chr(code)):
+            assert _env_ok(entry) == bool(_ENV_OK.match(entry)), entry
 
 
 # Mount pieces mixing the usual with every kind of oddity the per-mount rules look at.
