@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import pickle
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from app.core.rules import Catalog, Findings, Rule, finding
+from app.core.rules import Catalog, Findings, Rule, finding, findings_of
 from app.models import Finding, Severity
 
 CATALOG = Catalog("test", [Rule("T-ERR", "error", "e", "ref"), Rule("T-INFO", "info", "i", "ref")])
@@ -85,3 +87,34 @@ def test_construct_equals_model_construct_for_a_report() -> None:
     assert fast.model_dump_json() == slow.model_dump_json()
     assert fast.model_fields_set == slow.model_fields_set
     assert ValidationReport.model_validate_json(fast.model_dump_json()) == fast
+
+
+ENTRIES = st.lists(
+    st.tuples(
+        st.sampled_from(["T-ERR", "RUNSC-MOUNT-OPT-UNKNOWN", ""]),
+        st.sampled_from(["error", "warning", "info"]),
+        st.text(max_size=12),
+        st.text(max_size=30),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(ENTRIES)
+def test_findings_of_equals_model_construct(entries: list[tuple[str, Severity, str, str]]) -> None:
+    # findings_of stores each field into the instance's inline values instead of assigning a new __dict__: every
+    # reading of the model (its dict and the dict's order, dumps, copies, pickles, updates) must be the same.
+    fast = findings_of(entries)
+    slow = [Finding.model_construct(rule=r, severity=s, path=p, message=m) for r, s, p, m in entries]
+    assert fast == slow
+    for one, other in zip(fast, slow, strict=True):
+        assert type(one) is Finding
+        assert list(vars(one).items()) == list(vars(other).items())
+        assert one.model_dump_json() == other.model_dump_json()
+        assert one.model_fields_set == other.model_fields_set
+        assert one.__pydantic_extra__ is None and one.__pydantic_private__ is None
+        assert pickle.loads(pickle.dumps(one)) == other
+        assert one.model_copy(update={"severity": "info"}) == other.model_copy(update={"severity": "info"})
+        one.message = "changed"
+        assert one.message == "changed" and vars(one)["message"] == "changed"

@@ -307,7 +307,6 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
     if not mounts:
         return []
     boot: list[Entry] = []
-    append = boot.append
     for index, entry in enumerate(mounts):
         destination: str = entry.get("destination") or ""
         type_: str = entry.get("type") or ""
@@ -341,7 +340,7 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         else:
             fs = type_
         if gofer != (fs == "bind") or fs not in KNOWN_TYPES:
-            append(_refused(index, destination, type_, fs, gofer, out))
+            boot.append(_refused(index, destination, type_, fs, gofer, out))
             continue
         kind = _OPTION_KINDS.get(fs, _PLAIN)
         # Most findings here are RUNSC-MOUNT-OPT-UNKNOWN infos: their pointer is joined from a prefix made once per
@@ -362,10 +361,10 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
                 else:
                     on = f" on {quote(destination)}"
             if start:  # an option Linux knows: one lookup decides it and gives the message's start
-                append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + _token(i), f"{start}{on}{explained}"))
+                boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + _token(i), f"{start}{on}{explained}"))
                 continue
             if kind.data_keys and opt.count("=") > 1:
-                append(_key_value(where + _token(i), opt, out))
+                boot.append(_key_value(where + _token(i), opt, out))
                 continue
             name = opt.partition("=")[0]
             if name in kind.data_keys:
@@ -374,8 +373,8 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
             # mode=0755 on a devpts mount...) is what every CRI runtime writes on every mount; only an option no
             # layer knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
             severity = "info" if name in LINUX_MOUNT_OPTIONS else out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
-            append(("RUNSC-MOUNT-OPT-UNKNOWN", severity, where + _token(i),
-                    f"ignoring unknown mount option {quote(opt)}{on}{explained}"))  # fmt: skip
+            boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", severity, where + _token(i),
+                         f"ignoring unknown mount option {quote(opt)}{on}{explained}"))  # fmt: skip
     return boot
 
 
