@@ -20,16 +20,30 @@ _MPOL_NEEDS = frozenset({"MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEA
 def check(ctx: Context) -> None:
     """Every linux rule except resources and seccomp."""
     data = ctx.data
-    if "hostname" in data or "domainname" in data:
-        _hostname(ctx)
+    named = "hostname" in data or "domainname" in data
     linux = data.get("linux")
     if not isinstance(linux, dict):
+        if named:
+            _hostname(ctx)
         return
     # Each rule group runs only when a member it reads is present: absent, the group has nothing to report, and
     # a config sets few of these (one membership test instead of a call).
     paths = "maskedPaths" in linux or "readonlyPaths" in linux
     if "namespaces" in linux or paths:
-        _namespaces(ctx, linux)
+        if named:
+            # _hostname asks for the namespaces, which _namespaces reads on its way: walk them there first (one
+            # walk instead of two), then put the hostname findings back before the namespace ones.
+            entries = ctx.findings.entries
+            mark = len(entries)
+            _namespaces(ctx, linux)
+            walked = len(entries)
+            _hostname(ctx)
+            if walked > mark and len(entries) > walked:
+                entries[mark:] = entries[walked:] + entries[mark:walked]
+        else:
+            _namespaces(ctx, linux)
+    elif named:
+        _hostname(ctx)
     if "namespaces" in linux or "uidMappings" in linux or "gidMappings" in linux:
         _idmaps(ctx, linux)  # a new user namespace without mappings is reported too
     if "timeOffsets" in linux:

@@ -74,7 +74,46 @@ def _cgroup_devices() -> Callable[[Any], bool]:
 def cgroup_devices(devices: Any) -> bool:
     """Is `linux.resources.devices` a list `checks_resources._devices` has nothing to say about: led by a deny-all
     entry ({"allow": false} of type a, no major), each entry of type a, c or b with access combining r, w and m?"""
-    return _cgroup_devices()(devices)
+    return _usual_cgroup_devices(devices) or _cgroup_devices()(devices)
+
+
+def _usual_access(access: str) -> bool:
+    """`access` matches ^[rwm]+$. Compared code point by code point (compiled: reads of the string's buffer) rather
+    than looked up in a set: a string of the document has no hash yet, and computing one costs more."""
+    if not access:
+        return False
+    for i in range(len(access)):
+        c = ord(access[i])
+        if c != 114 and c != 119 and c != 109:  # r, w, m
+            return False
+    return True
+
+
+def _usual_cgroup_devices(devices: Any) -> bool:
+    """True only when the cgroup device schema accepts `devices`, told by a compiled loop (a C call per member
+    instead of jsonschema-rs looking up each schema property); False means "ask the schema", never "rejected".
+
+    An array whose first entry is a deny-all object (allow false, no major, type a if given) and whose entries are
+    objects with a type of a, c or b (if given) and an access combining r, w and m (if given)."""
+    if not isinstance(devices, list):
+        return False
+    first = True
+    for device in devices:
+        if not isinstance(device, dict):
+            return False
+        if "type" in device:
+            kind = device["type"]
+            if not isinstance(kind, str) or not (kind == "a" or (not first and (kind == "c" or kind == "b"))):
+                return False
+        if "access" in device:
+            access = device["access"]
+            if not isinstance(access, str) or not _usual_access(access):
+                return False
+        if first:
+            if device.get("allow", None) is not False or "major" in device:
+                return False
+            first = False
+    return True
 
 
 _ERRNO_ACTIONS = ["SCMP_ACT_ERRNO", "SCMP_ACT_TRACE"]
@@ -127,4 +166,48 @@ def seccomp(value: Any) -> bool:
     """Is `linux.seccomp` an object `checks_resources._seccomp` has nothing to say about: no SCMP_ACT_NOTIFY
     anywhere (so no listener needed), no listenerMetadata, errno values only with actions that return them, a
     killing default only with syscall rules, argument indices within 0..5?"""
-    return _seccomp()(value)
+    return _usual_seccomp(value) or _seccomp()(value)
+
+
+def _usual_seccomp(value: Any) -> bool:
+    """True only when `_SECCOMP` accepts `value`, told by a compiled loop over the syscall rules (a C call per
+    member instead of jsonschema-rs looking up each schema property); False means "ask the schema", never
+    "rejected". Anything out of the ordinary (a value of an unexpected type included) is left to the schema."""
+    if not isinstance(value, dict) or "listenerMetadata" in value:
+        return False
+    default = value.get("defaultAction")
+    if not isinstance(default, str) or default == _NOTIFY:
+        return False  # absent or not a string: the schema's to judge
+    if "defaultErrnoRet" in value and not _errno_action(default):
+        return False
+    if "syscalls" in value:
+        syscalls = value["syscalls"]
+        if not isinstance(syscalls, list):
+            return False
+        for rule in syscalls:
+            if not isinstance(rule, dict):
+                return False
+            action = rule.get("action")
+            if not isinstance(action, str) or action == _NOTIFY:
+                return False
+            if "errnoRet" in rule and not _errno_action(action):
+                return False
+            if "args" in rule:
+                args = rule["args"]
+                if not isinstance(args, list):
+                    return False
+                for arg in args:
+                    if not isinstance(arg, dict):
+                        return False
+                    if "index" in arg:
+                        index = arg["index"]
+                        if not isinstance(index, int) or isinstance(index, bool) or index > 5:
+                            return False
+        if syscalls:
+            return True  # a killing default is fine with syscall rules
+    return default != "SCMP_ACT_KILL" and default != "SCMP_ACT_KILL_PROCESS" and default != "SCMP_ACT_KILL_THREAD"
+
+
+def _errno_action(action: str) -> bool:
+    """`action` is one of `_ERRNO_ACTIONS`, by string comparison (a document's string has no hash yet)."""
+    return action == "SCMP_ACT_ERRNO" or action == "SCMP_ACT_TRACE"

@@ -15,7 +15,7 @@ from hypothesis import given, strategies as st
 
 from app.core.capabilities import NUMBERS
 from app.core.profiles.base import CheckOptions
-from app.core.profiles.oci import checks_misc, checks_process, checks_resources, quiet
+from app.core.profiles.oci import checks_linux, checks_misc, checks_process, checks_resources, quiet
 from app.core.profiles.oci.checks_misc import _rooted
 from app.core.profiles.oci.context import _ENV_OK, Context, _env_ok, env_problem, env_problems
 from app.core.profiles.oci.versions import release_for
@@ -367,3 +367,123 @@ def test_quiet_seccomp_and_cgroup_devices_hide_no_finding(seed: int) -> None:
 def test_usual_seccomp_and_cgroup_devices_are_quiet() -> None:
     linux = orjson.loads((BENCH / "k8s.json").read_bytes())["linux"]
     assert quiet.seccomp(linux["seccomp"]) and quiet.cgroup_devices(linux["resources"]["devices"])
+
+
+_ACTIONS = st.sampled_from(
+    ["SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_NOTIFY", "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD"]
+)
+_ODD = st.sampled_from([None, 5, True, [], {}, "x"])
+_INDEX = st.sampled_from([0, 5, 6, -1, True, False, 5.0, 6.5, "1", None])
+_ARG = st.one_of(
+    st.fixed_dictionaries({}, optional={"index": _INDEX, "value": st.just(1), "op": st.just("SCMP_CMP_EQ")}), _ODD
+)
+_RULE = st.one_of(
+    st.fixed_dictionaries(
+        {"names": st.just(["read"])},
+        optional={
+            "action": st.one_of(_ACTIONS, _ODD),
+            "errnoRet": st.just(1),
+            "args": st.one_of(st.lists(_ARG, max_size=3), _ODD),
+        },
+    ),
+    _ODD,
+)
+_SECCOMP_VALUES = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "defaultAction": st.one_of(_ACTIONS, _ODD),
+            "defaultErrnoRet": st.just(1),
+            "listenerMetadata": st.just("m"),
+            "listenerPath": st.just("/run/agent.sock"),
+            "syscalls": st.one_of(st.lists(_RULE, max_size=4), _ODD),
+        },
+    ),
+    _ODD,
+)
+
+
+@given(_SECCOMP_VALUES)
+def test_usual_seccomp_loop_agrees_with_the_quiet_shape(value: Any) -> None:
+    by_schema = quiet._seccomp()(value)
+    if quiet._usual_seccomp(value):
+        assert by_schema
+    assert quiet.seccomp(value) == by_schema
+
+
+_ACCESS_VALUES = st.one_of(st.text(alphabet="rwmx\n", max_size=4), _ODD)
+_DEVICE = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "allow": st.sampled_from([False, True, 0, None]),
+            "type": st.one_of(st.sampled_from(["a", "b", "c", "u", ""]), _ODD),
+            "access": _ACCESS_VALUES,
+            "major": st.just(1),
+            "minor": st.just(3),
+        },
+    ),
+    _ODD,
+)
+
+
+@given(st.one_of(st.lists(_DEVICE, max_size=4), _ODD))
+def test_usual_cgroup_devices_loop_agrees_with_the_quiet_shape(devices: Any) -> None:
+    by_schema = quiet._cgroup_devices()(devices)
+    if quiet._usual_cgroup_devices(devices):
+        assert by_schema
+    assert quiet.cgroup_devices(devices) == by_schema
+
+
+def test_usual_loops_take_the_bench_documents() -> None:
+    for name in ("small", "k8s", "big"):
+        linux = orjson.loads((BENCH / f"{name}.json").read_bytes()).get("linux", {})
+        seccomp, devices = linux.get("seccomp"), linux.get("resources", {}).get("devices")
+        if seccomp is not None:
+            assert quiet._usual_seccomp(seccomp) == quiet._seccomp()(seccomp), name
+        if devices is not None:
+            assert quiet._usual_cgroup_devices(devices) == quiet._cgroup_devices()(devices), name
+
+
+def linux_findings(data: dict[str, Any], platform: str = "linux") -> list[tuple[str, str, str, str]]:
+    ctx = Context(data=data, judged=release_for("1.2.0"), options=CheckOptions(platform=platform))
+    checks_linux.check(ctx)
+    return ctx.findings.entries
+
+
+def plain_linux_findings(data: dict[str, Any], platform: str = "linux") -> list[tuple[str, str, str, str]]:
+    """The plain reading: the hostname rules first, each reading the namespaces itself, then every other rule."""
+    ctx = Context(data=data, judged=release_for("1.2.0"), options=CheckOptions(platform=platform))
+    if "hostname" in data or "domainname" in data:
+        checks_linux._hostname(ctx)
+    rest = {k: v for k, v in data.items() if k not in ("hostname", "domainname")}
+    return ctx.findings.entries + linux_findings(rest, platform)
+
+
+_NAMESPACE_LISTS: list[Any] = [
+    None,
+    [],
+    [{"type": "uts"}, {"type": "mount"}],
+    [{"type": "pid"}, {"type": "pid"}, {"type": "network", "path": "net"}],
+    [{"type": "uts", "path": "/proc/1/ns/uts"}, {"type": "uts"}],
+    [{"type": "mount"}, "x", {"type": 5, "path": "rel"}],
+    "not a list",
+]
+
+
+@pytest.mark.parametrize("namespaces", _NAMESPACE_LISTS)
+@pytest.mark.parametrize(
+    "names", [{}, {"hostname": "box"}, {"domainname": "d" * 70}, {"hostname": "", "domainname": "x"}]
+)
+@pytest.mark.parametrize("masked", [None, ["/proc/kcore"], ["rel"]])
+@pytest.mark.parametrize("platform", ["linux", "vm"])
+def test_hostname_rules_report_as_if_they_ran_first(
+    namespaces: Any, names: dict[str, str], masked: Any, platform: str
+) -> None:
+    linux: dict[str, Any] = {}
+    if namespaces is not None:
+        linux["namespaces"] = namespaces
+    if masked is not None:
+        linux["maskedPaths"] = masked
+    for data in ({**names, "linux": linux}, {**names}, {**names, "linux": "odd"}):
+        assert linux_findings(data, platform) == plain_linux_findings(data, platform), data
