@@ -48,10 +48,14 @@ def _options(
 
 def summarize(findings: list[Finding]) -> Summary:
     """Count findings by severity."""
-    severities = [f.severity for f in findings]
-    errors = severities.count("error")
-    warnings = severities.count("warning")
-    infos = len(severities) - errors - warnings
+    errors = warnings = 0
+    for f in findings:  # one pass, one attribute read per finding, no list of severities
+        severity = f.severity
+        if severity == "error":
+            errors += 1
+        elif severity == "warning":
+            warnings += 1
+    infos = len(findings) - errors - warnings
     return construct(Summary, {"errors": errors, "warnings": warnings, "infos": infos})
 
 

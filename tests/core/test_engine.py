@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from app.core import BadArgument, InvalidSpec, UnknownPlatform, UnknownProfile, engine, normalize, rules, validate
 from app.core.profiles import get_profile
+from app.core.rules import findings_of
+from app.models import Severity
 
 VALID = b'{"ociVersion": "1.0.0", "process": {"args": ["sh"], "cwd": "/"}, "root": {"path": "rootfs"}}'
 
@@ -54,3 +57,13 @@ def test_normalize_refuses_an_invalid_spec_with_its_report() -> None:
 def test_normalize_cleans_the_bundle_like_go() -> None:
     result = normalize(VALID, bundle="//srv//bundle/../b")
     assert result.spec["root"]["path"] == "/srv/b/rootfs"
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(["error", "warning", "info"]), max_size=30))
+def test_summarize_counts_as_the_plain_reading(severities: list[Severity]) -> None:
+    # summarize counts in one loop; the plain reading counts the list of severities.
+    findings = findings_of([("R", s, "", "m") for s in severities])
+    summary = engine.summarize(findings)
+    errors, warnings = severities.count("error"), severities.count("warning")
+    assert (summary.errors, summary.warnings, summary.infos) == (errors, warnings, len(severities) - errors - warnings)

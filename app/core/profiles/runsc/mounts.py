@@ -19,6 +19,7 @@ SENTRY_TYPES: Final = frozenset({"tmpfs", "proc", "sysfs", "devpts", "dev", "non
 
 BIND_OPTIONS: Final = frozenset({"bind", "rbind"})
 INVALID_GOFER_OPTIONS: Final = frozenset({"shared", "rshared"})
+_BIND_OR_SHARED: Final = BIND_OPTIONS | INVALID_GOFER_OPTIONS
 
 SENTRY_OPTIONS: Final = frozenset({"ro", "rw", "noatime", "atime", "noexec", "exec", "nosuid", "bind", "rbind"})
 """ParseMountOptions: generic options the sentry honours."""
@@ -316,10 +317,11 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         bind_option = False
         shared = False
         for opt in options:
-            if opt in BIND_OPTIONS:
-                bind_option = True
-            elif opt in INVALID_GOFER_OPTIONS:
-                shared = True
+            if opt in _BIND_OR_SHARED:  # one lookup for the usual option, which is neither
+                if opt in BIND_OPTIONS:
+                    bind_option = True
+                else:
+                    shared = True
         # IsGoferMount: a bind mount (type bind, or a bind/rbind option) with a non-empty source.
         gofer = (bind_option or type_ == "bind") and bool(entry.get("source"))
         absolute = destination[:1] == "/"
@@ -348,6 +350,7 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         # mount parts are made at the mount's first finding (many mounts have none).
         where = ""
         on = ""
+        tail = ""
         explained = kind.explained
         table = kind.table
         for i, opt in enumerate(options):
@@ -360,8 +363,9 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
                     on = f' on "{destination}"'  # quote's usual case, without a call
                 else:
                     on = f" on {quote(destination)}"
+                tail = on + explained  # the end of every Linux-known option's message on this mount
             if start:  # an option Linux knows: one lookup decides it and gives the message's start
-                boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + _token(i), f"{start}{on}{explained}"))
+                boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + _token(i), start + tail))
                 continue
             if kind.data_keys and opt.count("=") > 1:
                 boot.append(_key_value(where + _token(i), opt, out))
