@@ -64,7 +64,12 @@ def _extension(source: Path) -> Path | None:
 
 
 def stale_modules(enabled: bool = True) -> dict[str, Path]:
-    """Module name -> source path of every compiled module that must be loaded from its source instead."""
+    """Module name -> source path of every compiled module that must be loaded from its source instead.
+
+    One edited source sends the whole build back to source: the modules are compiled as one group, and a
+    compiled module imports its compiled siblings natively, past sys.meta_path, so routing only the edited one
+    would leave its old build running wherever a sibling imports it.
+    """
     compiled = {module_name(s): s for s in sources() if _extension(s) is not None}
     if not compiled or not enabled:
         return compiled
@@ -73,7 +78,8 @@ def stale_modules(enabled: bool = True) -> dict[str, Path]:
         recorded: dict[str, str] = manifest["sources"] if isinstance(manifest, dict) else {}
     except (OSError, ValueError, KeyError, TypeError):
         recorded = {}
-    return {name: source for name, source in compiled.items() if recorded.get(name) != digest(source)}
+    current = all(recorded.get(name) == digest(source) for name, source in compiled.items())
+    return {} if current else compiled
 
 
 class _FromSource(importlib.abc.MetaPathFinder):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.machinery
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +54,8 @@ def test_a_current_build_is_used_and_an_edited_source_is_routed_to_its_source(fa
     _manifest(fake_core, "engine", "gospec.decoder")
     assert native.stale_modules() == {}
     (fake_core / "engine.py").write_text("X = 2  # edited after the compile\n")
-    assert native.stale_modules() == {"app.core.engine": fake_core / "engine.py"}
+    # One edit sends the whole group to source (compiled siblings import each other past the finder).
+    assert set(native.stale_modules()) == {"app.core.engine", "app.core.gospec.decoder"}
     assert set(native.stale_modules(enabled=False)) == {"app.core.engine", "app.core.gospec.decoder"}
 
 
@@ -91,3 +93,22 @@ def test_specgate_native_0_runs_the_core_from_source() -> None:
     env = {"SPECGATE_NATIVE": "0", "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.split() == ["0", "False"]
+
+
+def test_an_edited_source_runs_from_source_even_where_a_compiled_sibling_imports_it(tmp_path: Path) -> None:
+    """A copy of the compiled app with one source edited: the edit is what runs, and nothing runs compiled."""
+    if not native.MANIFEST.exists() or native.stale_modules():
+        pytest.skip("the core is not compiled here (make compile)")
+    copy = tmp_path / "app"
+    shutil.copytree(native.CORE.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    edited = copy / "core" / "profiles" / "oci" / "context.py"
+    edited.write_text(edited.read_text() + "\nEDITED_AFTER_THE_COMPILE = True\n")
+    code = (
+        "import warnings; warnings.simplefilter('ignore'); import app.core as c, app.core.native as n; "
+        "from app.core.profiles.oci import context; c.validate(b'{}', profile='oci'); "
+        "print(getattr(context, 'EDITED_AFTER_THE_COMPILE', False), len(n.compiled_modules()))"
+    )
+    env = {"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "0"]
