@@ -149,12 +149,38 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
+# Every entry well formed, told from source in one C-level match over the entries joined by NUL (which a name
+# cannot contain): one regex call instead of one per entry for the hundreds a Kubernetes pod carries.
+# Possessive quantifiers: what follows each run is a character the run cannot hold, so giving one back never
+# helps, and re is spared the backtracking bookkeeping.
+_ENV_ALL = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*+=[^\0]*+\0)*+")
+
+_COMPILED = not __file__.endswith(".py")
+"""True in the mypyc build, where `_env_ok`'s loop is C (30 us for k8s.json's 240 entries); from source
+(SPECGATE_NATIVE=0, no compiler) the same loop is interpreted, 30 times slower than the regex."""
+
+
 def env_problems(entries: list[Any]) -> list[tuple[int, str]]:
     """(index, problem) for each malformed environ entry of a list."""
-    for entry in entries:
-        if isinstance(entry, str) and not _env_ok(entry):
-            return [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
-    return []
+    if _COMPILED:
+        for entry in entries:
+            if isinstance(entry, str) and not _env_ok(entry):
+                return _each_env_problem(entries)
+        return []
+    return [] if _all_env_ok(entries) else _each_env_problem(entries)
+
+
+def _each_env_problem(entries: list[Any]) -> list[tuple[int, str]]:
+    return [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
+
+
+def _all_env_ok(entries: list[Any]) -> bool:
+    """Every entry a string with a portable name before its first '=' (False proves nothing: look at each)."""
+    try:
+        joined = "\0".join(entries) + "\0" if entries else ""
+    except TypeError:  # a non-string entry
+        return False
+    return _ENV_ALL.fullmatch(joined) is not None
 
 
 def _env_ok(entry: str) -> bool:
