@@ -4,7 +4,7 @@
 each gets an extension module beside its `.py`, which Python's import system prefers to the source. The same
 run writes `native.json` beside this file: the SHA-256 of every source it compiled. The rules are the same either
 way (the tests and the golden corpus run on the compiled build); compiled, the runsc profile
-judges small.json 1.8 times and k8s.json 1.1 times faster (docs/performance.md).
+judges small.json 1.7 times and k8s.json 1.4 times faster (docs/performance.md).
 
 A compiled module must never judge with rules older than its source (an edit without `make`), so `activate()`
 runs when `app.core` is imported, before anything else (app/core/_activate.py): every module whose source no
