@@ -192,22 +192,28 @@ def _usual_seccomp(value: Any) -> bool:
                 return False
             if "errnoRet" in rule and not _errno_action(action):
                 return False
-            if "args" in rule:
-                args = rule["args"]
-                if not isinstance(args, list):
-                    return False
-                for arg in args:
-                    if not isinstance(arg, dict):
-                        return False
-                    if "index" in arg:
-                        index = arg["index"]
-                        if not isinstance(index, int) or isinstance(index, bool) or index > 5:
-                            return False
+            if "args" in rule and not _usual_args(rule["args"]):
+                return False
         if syscalls:
             return True  # a killing default is fine with syscall rules
-    return default != "SCMP_ACT_KILL" and default != "SCMP_ACT_KILL_PROCESS" and default != "SCMP_ACT_KILL_THREAD"
+    return default not in _KILL_ACTIONS
+
+
+def _usual_args(args: Any) -> bool:
+    """A syscall rule's `args`: objects whose index, if given, is an integer of at most 5."""
+    if not isinstance(args, list):
+        return False
+    for arg in args:
+        if not isinstance(arg, dict):
+            return False
+        if "index" in arg:
+            index = arg["index"]
+            if not isinstance(index, int) or isinstance(index, bool) or index > 5:
+                return False
+    return True
 
 
 def _errno_action(action: str) -> bool:
-    """`action` is one of `_ERRNO_ACTIONS`, by string comparison (a document's string has no hash yet)."""
-    return action == "SCMP_ACT_ERRNO" or action == "SCMP_ACT_TRACE"
+    """`action` is one of `_ERRNO_ACTIONS`: a list, searched by string comparison (a document's string has no hash
+    yet, and a set would compute one)."""
+    return action in _ERRNO_ACTIONS

@@ -349,7 +349,6 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
         # mount, and their message from the option's part (made at import) and the mount's, in one step each. Both
         # mount parts are made at the mount's first finding (many mounts have none).
         where = ""
-        on = ""
         tail = ""
         explained = kind.explained
         table = kind.table
@@ -360,10 +359,10 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
             if not where:
                 where = f"/mounts/{index}/options/"
                 if destination.isprintable() and '"' not in destination and "\\" not in destination:
-                    on = f' on "{destination}"'  # quote's usual case, without a call
+                    tail = f' on "{destination}"{explained}'  # quote's usual case, without a call
                 else:
-                    on = f" on {quote(destination)}"
-                tail = on + explained  # the end of every Linux-known option's message on this mount
+                    tail = f" on {quote(destination)}{explained}"
+                # tail: the end of every option finding's message on this mount
             if start:  # an option Linux knows: one lookup decides it and gives the message's start
                 boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", "info", where + _token(i), start + tail))
                 continue
@@ -378,7 +377,7 @@ def check_mounts(spec: dict[str, Any], out: Findings) -> list[Entry]:
             # layer knows (a typo) deserves a warning here, the rest are reported as info so they do not bury it.
             severity = "info" if name in LINUX_MOUNT_OPTIONS else out.severity_of("RUNSC-MOUNT-OPT-UNKNOWN")
             boot.append(("RUNSC-MOUNT-OPT-UNKNOWN", severity, where + _token(i),
-                         f"ignoring unknown mount option {quote(opt)}{on}{explained}"))  # fmt: skip
+                         f"ignoring unknown mount option {quote(opt)}{tail}"))  # fmt: skip
     return boot
 
 
