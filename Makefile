@@ -6,10 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 STAMP := $(VENV)/.installed
 SERVE_STAMP := $(VENV)/.installed-serve
-# The core's hot modules, compiled with mypyc beside their sources (app/core/native.py lists them); the manifest
-# records the sources compiled, so an edit recompiles here and, until then, runs that module from source.
+# The core's hot modules, compiled with mypyc beside their sources with the C module app/core/_accel.c
+# (app/core/native.py lists them); the manifest records the sources compiled, so an edit recompiles here and,
+# until then, runs that module from source.
 NATIVE := app/core/native.json
-NATIVE_SOURCES := $(wildcard app/core/*.py app/core/profiles/*/*.py app/core/gospec/*.py) tools/compile_core.py
+NATIVE_SOURCES := $(wildcard app/core/*.py app/core/*.c app/core/profiles/*/*.py app/core/gospec/*.py) tools/compile_core.py
 
 .PHONY: serve test install install-serve compile uncompile lint typecheck format openapi grpc constraints bench clean
 

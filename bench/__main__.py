@@ -100,7 +100,11 @@ def core_build() -> str:
     compiled = native.compiled_modules()
     if not compiled:
         return "pure Python (not compiled: `make compile`, or SPECGATE_NATIVE=0)"
-    return f"{len(compiled)} of its {len(native.sources())} hot modules compiled with mypyc (`make compile`)"
+    in_c = len(native.c_sources())
+    return (
+        f"{len(compiled)} of its {len(native.sources())} hot modules compiled (`make compile`): "
+        f"{len(native.mypyc_sources())} with mypyc, {in_c} written in C"
+    )
 
 
 def run_section(module: ModuleType, ctx: Context) -> dict[str, Any]:

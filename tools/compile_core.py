@@ -1,4 +1,5 @@
-"""Compile the core's hot modules with mypyc, in place, and record what was compiled (app/core/native.py).
+"""Compile the core's hot modules with mypyc (and its C modules), in place, and record what was compiled
+(app/core/native.py).
 
     .venv/bin/python tools/compile_core.py          # what `make compile` runs; needs mypy (mypyc) and a C compiler
     .venv/bin/python tools/compile_core.py --clean  # remove the compiled modules: everything runs from source
@@ -65,17 +66,22 @@ def missing_toolchain() -> str | None:
 
 def build() -> None:
     from mypyc.build import mypycify  # imported here: only building needs mypy
-    from setuptools import Distribution
+    from setuptools import Distribution, Extension
 
     clean()
     sources = native.sources()
-    relative = [str(s.relative_to(ROOT)) for s in sources]
+    relative = [str(s.relative_to(ROOT)) for s in native.mypyc_sources()]
     # The digests of the sources as they are compiled (read before, so an edit during the build shows as stale).
     manifest = {"sources": {native.module_name(s): native.digest(s) for s in sources}}
     os.chdir(ROOT)  # mypy reads the project's configuration (pyproject.toml) from here
     with tempfile.TemporaryDirectory(prefix="specgate-mypyc-") as work:
         # One shared library for all modules, placed inside the package rather than at the top of the tree.
         extensions = mypycify(relative, opt_level="3", group_name="app.core._native_lib", target_dir=work)
+        # The C modules: -O3 so that the compiler vectorises their byte loops (Python's CFLAGS may say -O2).
+        extensions += [
+            Extension(native.module_name(c), [str(c.relative_to(ROOT))], extra_compile_args=["-O3"])
+            for c in native.c_sources()
+        ]
         dist = Distribution({"name": "specgate-native", "ext_modules": extensions})
         dist.script_name = "compile_core"
         dist.script_args = ["build_ext", "--inplace", "--build-temp", work, "--build-lib", work]
@@ -84,7 +90,8 @@ def build() -> None:
         dist.run_commands()
     native.MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     sys.stdout.write(
-        f"compiled {len(sources)} modules of app/core with mypyc; manifest {native.MANIFEST.relative_to(ROOT)}\n"
+        f"compiled {len(sources)} modules of app/core ({len(native.c_sources())} in C); "
+        f"manifest {native.MANIFEST.relative_to(ROOT)}\n"
     )
 
 

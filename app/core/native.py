@@ -1,8 +1,10 @@
 """The core's hot modules compiled with mypyc: which ones, whether the build is current, and the way back to source.
 
 `make compile` (tools/compile_core.py) compiles the modules `NATIVE_PACKAGES` and `NATIVE_MODULES` name, in place:
-each gets an extension module beside its `.py`, which Python's import system prefers to the source. The same
-run writes `native.json` beside this file: the SHA-256 of every source it compiled. The rules are the same either
+each gets an extension module beside its `.py`, which Python's import system prefers to the source. The same run
+builds the few modules written in C (`C_MODULES`, e.g. app/core/_accel.c), whose callers fall back to a pure-Python
+twin when they are absent (app/core/accel.py), and writes `native.json` beside this file: the SHA-256 of every
+source it compiled. The rules are the same either
 way (the tests and the golden corpus run on the compiled build); compiled, the runsc profile
 judges small.json 1.7 times and k8s.json 1.4 times faster (docs/performance.md).
 
@@ -35,18 +37,31 @@ NATIVE_MODULES = (
     "engine", "loader", "rules", "pointer", "normalize", "capabilities", "sandbox", "cri",
 )  # fmt: skip
 """Modules of app/core itself on every call's path."""
+C_MODULES = ("_accel",)
+"""Extension modules of app/core written in C (app/core/<name>.c): scans that read every byte of their input, where
+even compiled Python costs nanoseconds per byte. Importing one fails when it is not built, stale or switched off."""
 
 
 def sources() -> list[Path]:
-    """The source files to compile, in a stable order."""
+    """Every source file to compile (the mypyc modules, then the C ones), in a stable order."""
+    return mypyc_sources() + c_sources()
+
+
+def mypyc_sources() -> list[Path]:
+    """The Python sources mypyc compiles."""
     found = [CORE / f"{name}.py" for name in NATIVE_MODULES]
     for package in NATIVE_PACKAGES:
         found.extend(path for path in sorted((CORE / package).glob("*.py")) if path.name != "__init__.py")
     return found
 
 
+def c_sources() -> list[Path]:
+    """The C sources of `C_MODULES`."""
+    return [CORE / f"{name}.c" for name in C_MODULES]
+
+
 def module_name(source: Path) -> str:
-    """`app.core.profiles.runsc.mounts` for app/core/profiles/runsc/mounts.py."""
+    """`app.core.profiles.runsc.mounts` for app/core/profiles/runsc/mounts.py (`app.core._accel` for _accel.c)."""
     return "app.core." + ".".join(source.relative_to(CORE).with_suffix("").parts)
 
 
@@ -83,7 +98,8 @@ def stale_modules(enabled: bool = True) -> dict[str, Path]:
 
 
 class _FromSource(importlib.abc.MetaPathFinder):
-    """Finds the listed modules as source files, ahead of the path finder that would take their extension."""
+    """Finds the listed modules as source files, ahead of the path finder that would take their extension; a
+    module written in C has no source to run, so importing it fails (its callers then use their Python twin)."""
 
     def __init__(self, modules: dict[str, Path]) -> None:
         self.modules = modules
@@ -94,6 +110,10 @@ class _FromSource(importlib.abc.MetaPathFinder):
         source = self.modules.get(fullname)
         if source is None:
             return None
+        if source.suffix == ".c":
+            raise ModuleNotFoundError(
+                f"{fullname} is stale or switched off (SPECGATE_NATIVE): not loaded", name=fullname
+            )
         return importlib.util.spec_from_file_location(fullname, source)
 
 

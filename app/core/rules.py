@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from app.core.accel import build_models
 from app.models import Finding, RuleInfo, RuleScope, Severity
 
 
@@ -103,13 +104,9 @@ class Findings:
 
 
 _new = object.__new__
-_FINDING_FIELDS = frozenset(Finding.model_fields)
+_FINDING_NAMES = tuple(Finding.model_fields)
+_FINDING_FIELDS = frozenset(_FINDING_NAMES)
 """Every field of Finding: each finding's fields-set is a new set copied from it."""
-
-# Models are built as `model_construct` builds them: a new instance, then its __dict__ and BaseModel's three slots
-# set with object.__setattr__, without model_construct's per-field loop over aliases and defaults. The calls are
-# written out as `object.__setattr__(...)` on purpose: mypyc compiles that spelling to a direct C call of the
-# generic setattr (an alias, or the slots' own __set__, is a Python call that packs its arguments in a tuple).
 
 
 def finding(rule: str, severity: Severity, path: str, message: str) -> Finding:
@@ -117,29 +114,10 @@ def finding(rule: str, severity: Severity, path: str, message: str) -> Finding:
     return findings_of(((rule, severity, path, message),))[0]
 
 
-def findings_of(entries: Iterable[tuple[str, Severity, str, str]]) -> list[Finding]:
+def findings_of(entries: Sequence[tuple[str, Severity, str, str]]) -> list[Finding]:
     """A `Finding` for each (rule, severity, path, message), built as `Finding.model_construct` would build it,
-    in one loop with no call per finding (a report may hold thousands).
-
-    The fields are stored one by one, in field order, not as a new `__dict__`: on Python 3.11 a model instance
-    starts with inline attribute values (its class has a managed dict), so assigning `__dict__` first builds a
-    throwaway dict from them (a garbage-collected allocation per finding) before replacing it. Stored one by one,
-    they go into the inline values under the class's shared keys; `__dict__` is made from them, with the same
-    items in the same order, when something (a serializer, `vars`) asks for it.
-    """
-    made_all: list[Finding] = []
-    cls, new, fields = Finding, _new, _FINDING_FIELDS
-    for rule, severity, path, message in entries:
-        made = new(cls)
-        object.__setattr__(made, "rule", rule)
-        object.__setattr__(made, "severity", severity)
-        object.__setattr__(made, "path", path)
-        object.__setattr__(made, "message", message)
-        object.__setattr__(made, "__pydantic_fields_set__", set(fields))  # its own set: models are mutable
-        object.__setattr__(made, "__pydantic_extra__", None)
-        object.__setattr__(made, "__pydantic_private__", None)
-        made_all.append(made)  # not an alias of the bound method: compiled, this is a direct PyList_Append
-    return made_all
+    in one call for all of them (a report may hold thousands): app/core/accel.py, in C when it is built."""
+    return build_models(Finding, _FINDING_NAMES, entries, _FINDING_FIELDS)
 
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -150,6 +128,8 @@ def construct(cls: type[Model], values: dict[str, Any]) -> Model:
 
     Only for the plain wire models of app.models (no aliases, no post-init, extra not allowed).
     """
+    # Written out as `object.__setattr__(...)` on purpose: mypyc compiles that spelling to a direct C call of the
+    # generic setattr (an alias is a Python call that packs its arguments in a tuple).
     made: Model = _new(cls)
     object.__setattr__(made, "__dict__", values)
     object.__setattr__(made, "__pydantic_fields_set__", set(values))

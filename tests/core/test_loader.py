@@ -114,14 +114,31 @@ def test_a_repeated_member_in_a_dumped_document_is_found(indent: int | None) -> 
     assert load(text.encode()).duplicates == ()
 
 
-def test_containerd_layout_takes_the_dump_comparison() -> None:
-    # A performance guard: the two-space layout containerd writes must not fall back to counting colons.
+def test_what_runtimes_write_takes_the_colon_count() -> None:
+    # A performance guard: the bench documents (compact, two-space and tab layouts) have no \\u escape, so the
+    # count decides, and it says they hold no duplicate.
     from pathlib import Path
 
-    from app.core.loader import _is_dump_of
+    from app.core.loader import _may_have_duplicates
 
-    raw = (Path(__file__).parent.parent / "data" / "bench" / "k8s.json").read_bytes()
-    assert _is_dump_of(raw, orjson.loads(raw))
+    for name in ("small", "k8s", "big"):
+        raw = (Path(__file__).parent.parent / "data" / "bench" / f"{name}.json").read_bytes()
+        assert b"\\u" not in raw
+        assert not _may_have_duplicates(raw, orjson.loads(raw))
+
+
+@pytest.mark.parametrize(
+    "indent", [pytest.param(None, id="compact"), pytest.param(orjson.OPT_INDENT_2, id="two-spaces")]
+)
+def test_text_with_unicode_escapes_is_proved_by_the_dump_comparison(indent: int | None) -> None:
+    from app.core.loader import _is_dump_of, _may_have_duplicates
+
+    data = {"ociVersion": "1.2.0", "annotations": {"a": "bell\x07:colon", "b": "\x1f"}}
+    raw = orjson.dumps(data, option=indent)  # orjson writes \\u0007 and \\u001f
+    assert b"\\u00" in raw and _is_dump_of(raw, data) and not _may_have_duplicates(raw, data)
+    repeated = raw.replace(b'"b"', b'"a":"x\\u003a","b"', 1)
+    assert load(repeated).duplicates == ("/annotations/a",)
+    assert load(raw).duplicates == ()
 
 
 @pytest.mark.parametrize(

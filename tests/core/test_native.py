@@ -21,8 +21,10 @@ def test_every_listed_source_exists_once_and_is_a_module_of_the_core() -> None:
     sources = native.sources()
     assert len(set(sources)) == len(sources) > 30
     names = [native.module_name(s) for s in sources]
-    assert all(s.is_file() and s.suffix == ".py" and s.name != "__init__.py" for s in sources)
-    assert "app.core.profiles.runsc.mounts" in names and "app.core.engine" in names
+    assert sources == native.mypyc_sources() + native.c_sources()
+    assert all(s.is_file() and s.suffix == ".py" and s.name != "__init__.py" for s in native.mypyc_sources())
+    assert all(s.is_file() and s.suffix == ".c" for s in native.c_sources())
+    assert "app.core.profiles.runsc.mounts" in names and "app.core.engine" in names and "app.core._accel" in names
     assert "app.core.native" not in names  # the module that decides must stay plain Python
 
 
@@ -35,12 +37,16 @@ def fake_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(native, "MANIFEST", tmp_path / "native.json")
     monkeypatch.setattr(native, "NATIVE_MODULES", ("engine",))
     monkeypatch.setattr(native, "NATIVE_PACKAGES", ("gospec",))
+    monkeypatch.setattr(native, "C_MODULES", ())
     return tmp_path
 
 
 def _manifest(core: Path, *names: str) -> None:
-    digests = {f"app.core.{n}": hashlib.sha256((core / (n.replace(".", "/") + ".py")).read_bytes()).hexdigest()
-               for n in names}  # fmt: skip
+    def source(name: str) -> Path:
+        found = core / (name.replace(".", "/") + ".py")
+        return found if found.exists() else found.with_suffix(".c")
+
+    digests = {f"app.core.{n}": hashlib.sha256(source(n).read_bytes()).hexdigest() for n in names}
     (core / "native.json").write_text(json.dumps({"sources": digests}))
 
 
@@ -57,6 +63,23 @@ def test_a_current_build_is_used_and_an_edited_source_is_routed_to_its_source(fa
     # One edit sends the whole group to source (compiled siblings import each other past the finder).
     assert set(native.stale_modules()) == {"app.core.engine", "app.core.gospec.decoder"}
     assert set(native.stale_modules(enabled=False)) == {"app.core.engine", "app.core.gospec.decoder"}
+
+
+def test_an_edited_c_source_sends_the_build_back_to_source_and_its_module_is_not_loaded(
+    fake_core: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(native, "C_MODULES", ("_fast",))
+    (fake_core / "_fast.c").write_text("/* C */\n")
+    (fake_core / f"engine{SUFFIX}").write_bytes(b"")
+    (fake_core / f"_fast{SUFFIX}").write_bytes(b"")
+    _manifest(fake_core, "engine", "_fast")
+    assert native.stale_modules() == {}
+    (fake_core / "_fast.c").write_text("/* C, edited */\n")
+    routed = native.stale_modules()
+    assert routed == {"app.core.engine": fake_core / "engine.py", "app.core._fast": fake_core / "_fast.c"}
+    # A C module has no source to run: importing it fails, and its callers take their Python twin.
+    with pytest.raises(ModuleNotFoundError, match="stale or switched off"):
+        native._FromSource(routed).find_spec("app.core._fast", None)
 
 
 def test_without_a_manifest_every_compiled_module_runs_from_source(fake_core: Path) -> None:
@@ -87,12 +110,12 @@ def test_this_checkout_runs_what_its_manifest_says() -> None:
 
 def test_specgate_native_0_runs_the_core_from_source() -> None:
     code = (
-        "import app.core as c, app.core.native as n; "
-        'r = c.validate(b\'{"ociVersion": "1.2.0"}\'); print(len(n.compiled_modules()), r.valid)'
+        "import app.core as c, app.core.native as n, app.core.accel as a; "
+        'r = c.validate(b\'{"ociVersion": "1.2.0"}\'); print(len(n.compiled_modules()), r.valid, a.NATIVE)'
     )
     env = {"SPECGATE_NATIVE": "0", "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert done.stdout.split() == ["0", "False"]
+    assert done.stdout.split() == ["0", "False", "False"]
 
 
 def test_an_edited_source_runs_from_source_even_where_a_compiled_sibling_imports_it(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.accel import env_names_ok
 from app.core.profiles.base import CheckOptions
 from app.core.profiles.oci.catalog import CATALOG, LEVELS
 from app.core.profiles.oci.versions import Judged
@@ -149,54 +150,11 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
-# Every entry well formed, told from source in one C-level match over the entries joined by NUL (which a name
-# cannot contain): one regex call instead of one per entry for the hundreds a Kubernetes pod carries.
-# Possessive quantifiers: what follows each run is a character the run cannot hold, so giving one back never
-# helps, and re is spared the backtracking bookkeeping.
-_ENV_ALL = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*+=[^\0]*+\0)*+")
-
-_COMPILED = not __file__.endswith(".py")
-"""True in the mypyc build, where `_env_ok`'s loop is C (30 us for k8s.json's 240 entries); from source
-(SPECGATE_NATIVE=0, no compiler) the same loop is interpreted, 30 times slower than the regex."""
-
-
 def env_problems(entries: list[Any]) -> list[tuple[int, str]]:
     """(index, problem) for each malformed environ entry of a list."""
-    if _COMPILED:
-        for entry in entries:
-            if isinstance(entry, str) and not _env_ok(entry):
-                return _each_env_problem(entries)
+    if env_names_ok(entries):  # the usual list, proved well formed in one scan (app/core/accel.py)
         return []
-    return [] if _all_env_ok(entries) else _each_env_problem(entries)
-
-
-def _each_env_problem(entries: list[Any]) -> list[tuple[int, str]]:
     return [(i, problem) for i, e in enumerate(entries) if (problem := env_problem(e))]
-
-
-def _all_env_ok(entries: list[Any]) -> bool:
-    """Every entry a string with a portable name before its first '=' (False proves nothing: look at each)."""
-    try:
-        joined = "\0".join(entries) + "\0" if entries else ""
-    except TypeError:  # a non-string entry
-        return False
-    return _ENV_ALL.fullmatch(joined) is not None
-
-
-def _env_ok(entry: str) -> bool:
-    """`_ENV_OK.match(entry)`: a portable name ([A-Za-z_][A-Za-z0-9_]*) right before the first '='.
-
-    A loop over code points, which mypyc compiles to reads of the string's buffer (ord(s[i])): it stops at the
-    '=', so a value is never read, and costs a few instructions per character of the name where a regular
-    expression costs tens (a Kubernetes pod's environment: hundreds of entries)."""
-    for i in range(len(entry)):
-        c = ord(entry[i])
-        if c == 61:  # '='
-            return i > 0
-        # Upper case first: what environment names are written in.
-        if not (65 <= c <= 90 or c == 95 or 97 <= c <= 122 or (48 <= c <= 57 and i > 0)):
-            return False
-    return False
 
 
 def env_problem(entry: Any) -> str | None:

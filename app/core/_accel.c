@@ -1,0 +1,363 @@
+/* app.core._accel: the few loops of the core that touch every byte, character or finding of a document, in C.
+ *
+ * Each has a pure-Python twin that gives the same answers (app/core/accel.py; tests/core/test_accel.py checks them
+ * against each other). This module is built with the mypyc modules by tools/compile_core.py and obeys the same
+ * switches: a stale build or SPECGATE_NATIVE=0 leaves it unimported (app/core/native.py).
+ *
+ * Why C, measured on the bench machine:
+ * - count: CPython's bytes.count of one byte is a byte-at-a-time loop (86 us over big.json's 455 KB, and the
+ *   duplicate-member proof counts twice); here it is a loop the compiler vectorises (8 us).
+ * - env_names_ok: compiled Python still pays a few nanoseconds per character of a name (14 us for a Kubernetes
+ *   pod's 240 environment entries); reading the string's buffer directly, 4 us.
+ * - build_models: object.__new__ called from Python goes through a wrapper that checks and packs its arguments,
+ *   and setting a slot through its descriptor looks the descriptor up each time (744 us for big.json's 4,000
+ *   findings); calling object's tp_new and writing the slots directly, 470 us.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+/* How many bytes of p[0..n) equal c. The inner loop sums byte-wide comparisons (at most 255 per block, so the
+ * byte-wide sum cannot wrap), which gcc and clang turn into 16- or 32-byte vector compares. */
+static Py_ssize_t
+count_byte(const unsigned char *p, Py_ssize_t n, unsigned char c)
+{
+    Py_ssize_t total = 0;
+    while (n >= 255) {
+        unsigned char block = 0;
+        for (int i = 0; i < 255; i++) {
+            block += (unsigned char)(p[i] == c);
+        }
+        total += block;
+        p += 255;
+        n -= 255;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        total += p[i] == c;
+    }
+    return total;
+}
+
+PyDoc_STRVAR(count_doc,
+"count(data, byte, /)\n--\n\n"
+"How many bytes of the bytes-like `data` equal `byte` (0..255): `data.count(bytes([byte]))`.");
+
+static PyObject *
+accel_count(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "count() takes 2 positional arguments (%zd given)", nargs);
+        return NULL;
+    }
+    long byte = PyLong_AsLong(args[1]);
+    if (byte == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (byte < 0 || byte > 255) {
+        PyErr_SetString(PyExc_ValueError, "byte must be in range(0, 256)");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    Py_ssize_t total;
+    if (view.len >= (1 << 16)) {
+        /* The buffer is exported (a bytearray cannot be resized meanwhile), so other threads may run. */
+        Py_BEGIN_ALLOW_THREADS
+        total = count_byte((const unsigned char *)view.buf, view.len, (unsigned char)byte);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        total = count_byte((const unsigned char *)view.buf, view.len, (unsigned char)byte);
+    }
+    PyBuffer_Release(&view);
+    return PyLong_FromSsize_t(total);
+}
+
+/* [A-Za-z_] at the start of a name, [A-Za-z0-9_] after it. */
+static inline int
+name_char(Py_UCS4 c, int first)
+{
+    return (c >= 'A' && c <= 'Z') || c == '_' || (c >= 'a' && c <= 'z') || (!first && c >= '0' && c <= '9');
+}
+
+/* For one-byte strings, the same classes as a table: bit 1 for [A-Za-z0-9_], bit 2 for [A-Za-z_]. One load and a test
+ * per character where name_char makes several comparisons (names are most of what the scan reads: a pod's are about
+ * 26 characters). NUL and every byte above 127 are neither. */
+#define NAME_ANY 1
+#define NAME_FIRST 2
+static unsigned char NAME_CLASS[256]; /* filled by fill_name_class when the module is loaded */
+
+static void
+fill_name_class(void)
+{
+    for (int c = 0; c < 256; c++) {
+        NAME_CLASS[c] = (unsigned char)(name_char((Py_UCS4)c, 0) ? NAME_ANY : 0) |
+                        (unsigned char)(name_char((Py_UCS4)c, 1) ? NAME_FIRST : 0);
+    }
+}
+
+/* 1 when `entry` starts with a portable name and '=' (the regex [A-Za-z_][A-Za-z0-9_]*=), 0 when not, -1 with an
+ * exception set when the string cannot be read. */
+static int
+env_entry_ok(PyObject *entry)
+{
+    if (PyUnicode_READY(entry) < 0) {  /* a no-op but for strings made by the legacy (wchar_t) API */
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(entry);
+    int kind = PyUnicode_KIND(entry);
+    const void *data = PyUnicode_DATA(entry);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = (const Py_UCS1 *)data;
+        if (n == 0 || !(NAME_CLASS[s[0]] & NAME_FIRST)) {
+            return 0;
+        }
+        /* A ready string's buffer ends with a NUL after its n characters (CPython keeps that invariant for every
+         * kind), which is not a name character: the run stops there at the latest, so the loop needs no bounds
+         * check. */
+        const Py_UCS1 *p = s + 1;
+        while (NAME_CLASS[*p] & NAME_ANY) {
+            p++;
+        }
+        return *p == '=' && p < s + n;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '=') {
+            return i > 0;
+        }
+        if (!name_char(c, i == 0)) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(env_names_ok_doc,
+"env_names_ok(entries, /)\n--\n\n"
+"True when every item of the list `entries` is a str that starts with a portable environment variable name and\n"
+"'=' ([A-Za-z_][A-Za-z0-9_]*=); False when one is not (or is not a str): False proves nothing about which.");
+
+static PyObject *
+accel_env_names_ok(PyObject *Py_UNUSED(module), PyObject *entries)
+{
+    if (!PyList_Check(entries)) {
+        PyErr_Format(PyExc_TypeError, "env_names_ok() expects a list, not %.100s", Py_TYPE(entries)->tp_name);
+        return NULL;
+    }
+    /* No Python code runs in the loop, so the list cannot change under it. */
+    Py_ssize_t n = PyList_GET_SIZE(entries);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *entry = PyList_GET_ITEM(entries, i);
+        if (!PyUnicode_Check(entry)) {
+            Py_RETURN_FALSE;
+        }
+        int ok = env_entry_ok(entry);
+        if (ok < 0) {
+            return NULL;
+        }
+        if (!ok) {
+            Py_RETURN_FALSE;
+        }
+    }
+    Py_RETURN_TRUE;
+}
+
+/* The slots every pydantic model instance has (BaseModel.__slots__), which model_construct sets: their names,
+ * interned once when the module is loaded (accel_exec), so that looking them up costs a type-cache hit. */
+static const char *const MODEL_SLOTS[] = {"__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"};
+#define N_MODEL_SLOTS 3
+static PyObject *model_slot_names[N_MODEL_SLOTS];
+
+/* The offset of slot `name` of `cls` instances, or -1 with an exception set when it is not a writable object slot
+ * that `cls` has (a member descriptor of a base of `cls`). */
+static Py_ssize_t
+slot_offset(PyTypeObject *cls, int which)
+{
+    PyObject *descr = PyObject_GetAttr((PyObject *)cls, model_slot_names[which]);
+    if (descr == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            return -1;
+        }
+        PyErr_Clear();
+    }
+    Py_ssize_t offset = -1;
+    if (descr != NULL && Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+        if (member->type == T_OBJECT_EX && !(member->flags & READONLY)
+            && PyType_IsSubtype(cls, PyDescr_TYPE(descr))) {
+            offset = member->offset;
+        }
+    }
+    Py_XDECREF(descr);
+    if (offset < 0) {
+        PyErr_Format(PyExc_TypeError, "%.100s.%s is not a writable slot", cls->tp_name, MODEL_SLOTS[which]);
+    }
+    return offset;
+}
+
+/* The slot offsets of the class last built, kept with a reference to it and its version tag: the lookups cost more
+ * than building a model (a pydantic class's metaclass has a __getattr__, so each goes through Python), and a report
+ * builds its findings in one call but the policy file one at a time. A changed class gets a new version tag. */
+static PyTypeObject *cached_cls;
+static unsigned int cached_version;
+static Py_ssize_t cached_offsets[N_MODEL_SLOTS];
+
+static const Py_ssize_t *
+model_slot_offsets(PyTypeObject *cls)
+{
+    if (cls == cached_cls && (cls->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && cls->tp_version_tag == cached_version) {
+        return cached_offsets;
+    }
+    Py_ssize_t offsets[N_MODEL_SLOTS];
+    for (int k = 0; k < N_MODEL_SLOTS; k++) {
+        if ((offsets[k] = slot_offset(cls, k)) < 0) {
+            return NULL;
+        }
+    }
+    /* The lookups gave the class a version tag (the type attribute cache assigns one), unless tags ran out. */
+    Py_XSETREF(cached_cls, (PyTypeObject *)Py_NewRef(cls));
+    cached_version = (cls->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) ? cls->tp_version_tag : 0;
+    memcpy(cached_offsets, offsets, sizeof(offsets));
+    if (cached_version == 0) {
+        Py_CLEAR(cached_cls);  /* nothing to tell a change by: look up again next time */
+    }
+    return cached_offsets;
+}
+
+PyDoc_STRVAR(build_models_doc,
+"build_models(cls, names, rows, fields, /)\n--\n\n"
+"A `cls` instance for each row of `rows`, built as model_construct builds a pydantic model from trusted values:\n"
+"object.__new__(cls), then each of `names` set with object.__setattr__ to the row's value at the same place, the\n"
+"fields-set a new set with the members of `fields`, extra and private None.");
+
+static PyObject *
+accel_build_models(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_Format(PyExc_TypeError, "build_models() takes 4 positional arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *names = args[1], *fields = args[3];
+    if (!PyType_Check(args[0]) || ((PyTypeObject *)args[0])->tp_new != PyBaseObject_Type.tp_new) {
+        PyErr_SetString(PyExc_TypeError, "build_models() needs a class that object.__new__ builds");
+        return NULL;
+    }
+    PyTypeObject *cls = (PyTypeObject *)args[0];
+    if (!PyTuple_Check(names)) {
+        PyErr_SetString(PyExc_TypeError, "build_models() needs the field names as a tuple");
+        return NULL;
+    }
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(names); j++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, j))) {
+            PyErr_SetString(PyExc_TypeError, "build_models() needs the field names as strings");
+            return NULL;
+        }
+    }
+    if (!PyAnySet_Check(fields)) {
+        PyErr_SetString(PyExc_TypeError, "build_models() needs the fields-set as a set or frozenset");
+        return NULL;
+    }
+    const Py_ssize_t *offsets = model_slot_offsets(cls);
+    if (offsets == NULL) {
+        return NULL;
+    }
+    PyObject *empty = PyTuple_New(0);
+    PyObject *rows = PySequence_Fast(args[2], "build_models() needs a sequence of rows");
+    PyObject *made_all = PyList_New(0);
+    if (empty == NULL || rows == NULL || made_all == NULL) {
+        goto fail;
+    }
+    Py_ssize_t width = PyTuple_GET_SIZE(names);
+    /* The size is read on each turn and each row held by a strong reference: setting an attribute could run Python
+     * code (a descriptor on the class) that changes the list of rows. */
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(rows); i++) {
+        PyObject *item = Py_NewRef(PySequence_Fast_GET_ITEM(rows, i));
+        PyObject *row = PySequence_Tuple(item); /* the row itself when it is a tuple, as rows usually are */
+        Py_DECREF(item);
+        if (row == NULL) {
+            goto fail;
+        }
+        if (PyTuple_GET_SIZE(row) != width) {
+            PyErr_Format(PyExc_ValueError, "build_models(): row %zd has %zd values for %zd names", i,
+                         PyTuple_GET_SIZE(row), width);
+            Py_DECREF(row);
+            goto fail;
+        }
+        /* object.__new__(cls) without the Python-level wrapper: object's tp_new allocates and readies the
+         * instance's (inline) attribute storage. */
+        PyObject *made = PyBaseObject_Type.tp_new(cls, empty, NULL);
+        if (made == NULL) {
+            Py_DECREF(row);
+            goto fail;
+        }
+        int failed = PyList_Append(made_all, made) < 0;
+        for (Py_ssize_t j = 0; !failed && j < width; j++) {
+            failed = PyObject_GenericSetAttr(made, PyTuple_GET_ITEM(names, j), PyTuple_GET_ITEM(row, j)) < 0;
+        }
+        Py_DECREF(row);
+        PyObject *fields_set = failed ? NULL : PySet_New(fields);
+        if (fields_set == NULL) {
+            Py_DECREF(made);
+            goto fail;
+        }
+        /* The instance is new, so its slots are empty: store the references where the descriptors would. */
+        PyObject **slots[N_MODEL_SLOTS];
+        for (int k = 0; k < N_MODEL_SLOTS; k++) {
+            slots[k] = (PyObject **)((char *)made + offsets[k]);
+        }
+        Py_XSETREF(*slots[0], fields_set);
+        Py_XSETREF(*slots[1], Py_NewRef(Py_None));
+        Py_XSETREF(*slots[2], Py_NewRef(Py_None));
+        Py_DECREF(made);
+    }
+    Py_DECREF(empty);
+    Py_DECREF(rows);
+    return made_all;
+fail:
+    Py_XDECREF(empty);
+    Py_XDECREF(rows);
+    Py_XDECREF(made_all);
+    return NULL;
+}
+
+static PyMethodDef accel_methods[] = {
+    {"count", (PyCFunction)(void (*)(void))accel_count, METH_FASTCALL, count_doc},
+    {"env_names_ok", (PyCFunction)accel_env_names_ok, METH_O, env_names_ok_doc},
+    {"build_models", (PyCFunction)(void (*)(void))accel_build_models, METH_FASTCALL, build_models_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static int
+accel_exec(PyObject *Py_UNUSED(module))
+{
+    fill_name_class();
+    for (int k = 0; k < N_MODEL_SLOTS; k++) {
+        if (model_slot_names[k] == NULL && (model_slot_names[k] = PyUnicode_InternFromString(MODEL_SLOTS[k])) == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static struct PyModuleDef_Slot accel_slots[] = {
+    {Py_mod_exec, accel_exec},
+    {0, NULL},
+};
+
+static struct PyModuleDef accel_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "app.core._accel",
+    .m_doc = "The core's per-byte, per-character and per-finding loops in C (app/core/accel.py has their twins).",
+    .m_size = 0,
+    .m_methods = accel_methods,
+    .m_slots = accel_slots,
+};
+
+PyMODINIT_FUNC
+PyInit__accel(void)
+{
+    return PyModuleDef_Init(&accel_module);
+}
