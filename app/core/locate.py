@@ -15,6 +15,7 @@ import re
 from bisect import bisect_right
 from itertools import islice
 
+from app.core.accel import index_offsets
 from app.core.pointer import escape, split
 
 __all__ = ["Locator", "locate"]
@@ -105,6 +106,10 @@ def _index(text: str, start: int) -> dict[str, int]:
     raise _Malformed(len(text))  # the text ended inside a container (or held nothing)
 
 
+_scan = _index if index_offsets is None else index_offsets
+"""`_index`, in C when app/core/_accel.c is built (the same offsets; tests/core/test_locate.py holds them equal)."""
+
+
 class Locator:
     """Line and column of any pointer in one document, after one pass over its text.
 
@@ -131,7 +136,7 @@ class Locator:
             self._start = 1 if text.startswith("\ufeff") else 0  # a byte order mark is no column
             self._text = text
             try:
-                self._offsets = _index(text, self._start)
+                self._offsets = _scan(text, self._start)
             except (_Malformed, ValueError, IndexError):
                 self._offsets = {}  # not JSON: nothing can be located
             self._lines = [m.end() for m in _NEWLINE.finditer(text)]

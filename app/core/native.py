@@ -117,14 +117,18 @@ class _FromSource(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, source)
 
 
+def enabled() -> bool:
+    """False when SPECGATE_NATIVE switches the compiled modules off."""
+    return os.environ.get("SPECGATE_NATIVE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 def activate() -> list[str]:
     """Route stale or disabled compiled modules to their sources; the names routed so (empty: all compiled ones,
     if any, are current). Called once, before any of them is imported."""
-    enabled = os.environ.get("SPECGATE_NATIVE", "1").strip().lower() not in ("0", "false", "no", "off")
-    routed = stale_modules(enabled)
+    routed = stale_modules(enabled())
     if routed:
         sys.meta_path.insert(0, _FromSource(routed))
-        if enabled:
+        if enabled():
             warnings.warn(
                 f"{len(routed)} compiled module(s) of app.core are older than their source ("
                 + ", ".join(sorted(routed)[:3])

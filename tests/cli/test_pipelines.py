@@ -22,13 +22,13 @@ BIG = SHARED / "bench" / "big.json"
 
 def test_sarif_scans_each_document_once_however_many_findings(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = locate_module._index
+    real = locate_module._scan
 
     def counting(text: str, start: int) -> dict[str, int]:
         calls.append(len(text))
         return real(text, start)
 
-    monkeypatch.setattr(locate_module, "_index", counting)
+    monkeypatch.setattr(locate_module, "_scan", counting)
     result = run("validate", "-f", "sarif", BIG)
     results = json.loads(result.stdout)["runs"][0]["results"]
     assert len(results) > 3000

@@ -7,8 +7,10 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, strategies as st
 
-from app.core.locate import Locator, locate
+from app.core.accel import NATIVE
+from app.core.locate import Locator, _index, _Malformed, locate
 from app.core.pointer import join
 from tests.conftest import SHARED
 
@@ -107,3 +109,70 @@ def test_offsets_and_columns_on_one_long_line_with_non_ascii_text() -> None:
     raw = ('{"é": "ü", "k": [' + ", ".join(f'"{i}é"' for i in range(3000)) + "]}").encode()
     locator = Locator(raw)
     assert locator.locate("/k/2999") == (1, raw.decode().index('"2999é"') + 1)
+
+
+# The scan in C (app/core/_accel.c) against its Python twin `_index`: the same offsets, in the same order, for
+# every text; where one finds the text is not JSON, so does the other.
+def _both(text: str, start: int = 0) -> tuple[Any, Any]:
+    from app.core import _accel
+
+    answers: list[Any] = []
+    for scan in (_index, _accel.index_offsets):
+        try:
+            found = scan(text, start)
+            answers.append(("offsets", list(found.items())))
+        except (_Malformed, ValueError, IndexError):
+            answers.append(("not JSON", None))
+    return answers[0], answers[1]
+
+
+needs_c = pytest.mark.skipif(not NATIVE, reason="the C module is not built here (make compile)")
+
+CORPUS = sorted(SHARED.rglob("*.json"))
+
+
+@needs_c
+def test_the_c_scan_is_the_python_scan_on_the_corpus() -> None:
+    for path in CORPUS:
+        text = path.read_bytes().decode("utf-8")
+        python, c = _both(text)
+        assert python == c, path.name
+    assert len(CORPUS) > 90
+
+
+@needs_c
+@pytest.mark.parametrize(
+    "raw", [DOC, b'{"a": {"x": 1, "y": {"z": 2}}, "b": 0, "a": {"y": 3}}'], ids=["doc", "repeated"]
+)
+def test_the_c_scan_is_the_python_scan_on_every_prefix(raw: bytes) -> None:
+    text = raw.decode("utf-8")
+    for end in range(len(text) + 1):
+        for start in (0, 1):
+            python, c = _both(text[:end], start)
+            assert python == c, (end, start)
+
+
+_NAMES = st.text(alphabet='ab~/"\\é😀\x01 ', max_size=4)
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _NAMES)
+_TREES = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_NAMES, inner, max_size=4), max_leaves=20
+)
+
+
+@needs_c
+@given(tree=_TREES, indent=st.sampled_from([None, 1, "\t"]), repeat=st.booleans())
+def test_the_c_scan_is_the_python_scan_on_generated_documents(
+    tree: Any, indent: int | str | None, repeat: bool
+) -> None:
+    text = json.dumps(tree, indent=indent, ensure_ascii=False)
+    if repeat and text.startswith("{") and len(text) > 2:
+        text = text[:-1] + ', "a": {"b": [1]}, "a": 2}'  # a member that repeats, with values under the first
+    python, c = _both(text)
+    assert python == c
+
+
+@needs_c
+@given(st.text(alphabet='{}[],:" \n\\ab1~/é', max_size=30))
+def test_the_c_scan_is_the_python_scan_on_junk(text: str) -> None:
+    python, c = _both(text)
+    assert python == c

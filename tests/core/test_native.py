@@ -99,8 +99,11 @@ def test_the_source_finder_loads_the_listed_module_from_its_py(tmp_path: Path) -
 
 
 def test_this_checkout_runs_what_its_manifest_says() -> None:
-    if not native.MANIFEST.exists():
-        pytest.skip("the core is not compiled here (make compile)")
+    from app.core._activate import ROUTED
+
+    # Routed to source although current: SPECGATE_NATIVE=0 when this process started.
+    if not native.MANIFEST.exists() or (ROUTED and not native.stale_modules()):
+        pytest.skip("the core is not compiled here (make compile), or runs from source (SPECGATE_NATIVE=0)")
     # `make test` compiles first: every listed module is current and loaded compiled.
     assert native.stale_modules() == {}
     recorded = json.loads(native.MANIFEST.read_text())["sources"]
