@@ -4,9 +4,8 @@
 each gets an extension module beside its `.py`, which Python's import system prefers to the source. The same run
 builds the few modules written in C (`C_MODULES`, e.g. app/core/_accel.c), whose callers fall back to a pure-Python
 twin when they are absent (app/core/accel.py), and writes `native.json` beside this file: the SHA-256 of every
-source it compiled. The rules are the same either
-way (the tests and the golden corpus run on the compiled build); compiled, the runsc profile
-judges small.json 1.7 times and k8s.json 1.4 times faster (docs/performance.md).
+source it compiled. The rules are the same either way (the tests and the golden corpus run on the compiled build);
+compiled, the runsc profile judges small.json 2.3 times and k8s.json 1.8 times faster (docs/performance.md).
 
 A compiled module must never judge with rules older than its source (an edit without `make`), so `activate()`
 runs when `app.core` is imported, before anything else (app/core/_activate.py): every module whose source no

@@ -48,7 +48,7 @@ def breakdown(ctx: Context, raw: bytes, profile: str) -> dict[str, float]:
     from app.core.loader import load
     from app.core.profiles import get_profile
     from app.core.profiles.base import CheckOptions
-    from app.core.rules import finding
+    from app.core.rules import findings_of
 
     prof, options = get_profile(profile), CheckOptions()
     doc = load(raw)
@@ -59,7 +59,9 @@ def breakdown(ctx: Context, raw: bytes, profile: str) -> dict[str, float]:
         "check (decode, rules, findings)": partial(prof.check, doc, options),
         "judge (check, sandbox, summary, report)": partial(judge, doc, prof, options),
         "validate (all of it)": partial(validate, raw, profile=profile),
-        "building the Finding models": lambda: [finding(f.rule, f.severity, f.path, f.message) for f in findings],
+        "building the Finding models": partial(
+            findings_of, [(f.rule, f.severity, f.path, f.message) for f in findings]
+        ),
     }
     if profile.startswith("runsc"):
         model = "runsc" if profile == "runsc" else "runsc-2018"
