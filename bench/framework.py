@@ -19,7 +19,7 @@ import tempfile
 import time
 import timeit
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,15 +70,27 @@ class Context:
         """Seconds per call, best of `repeat` runs of about `budget` seconds each (warmed up first)."""
         return best(func, repeat or self.repeat, budget or self.budget, self.clock)
 
-    def best_of(self, funcs: dict[str, Callable[[], object]], *, repeat: int | None = None) -> dict[str, float]:
+    def best_of(
+        self, funcs: Mapping[str, Callable[[], object]], *, repeat: int | None = None, collector: bool = False
+    ) -> dict[str, float]:
         """Seconds per call of each function, measured in turns (see best_of): for ratios between them."""
-        return best_of(funcs, repeat or self.repeat, self.budget, self.clock)
+        return best_of(funcs, repeat or self.repeat, self.budget, self.clock, collector=collector)
 
 
-def best_of(funcs: dict[str, Callable[[], object]], repeat: int, budget: float, clock: str = "cpu") -> dict[str, float]:
+def best_of(
+    funcs: Mapping[str, Callable[[], object]],
+    repeat: int,
+    budget: float,
+    clock: str = "cpu",
+    *,
+    collector: bool = False,
+) -> dict[str, float]:
     """`best` of several functions measured in turns: each run of one is followed by a run of the next, so a burst
-    of load on a shared machine falls on one run of each rather than on all runs of one (ratios stay fair)."""
-    timers = {name: timeit.Timer(func, timer=TIMERS[clock]) for name, func in funcs.items()}
+    of load on a shared machine falls on one run of each rather than on all runs of one (ratios stay fair).
+
+    timeit turns the garbage collector off while it times; `collector` keeps it on (timeit's own recipe)."""
+    setup = "import gc; gc.enable()" if collector else "pass"
+    timers = {name: timeit.Timer(func, setup=setup, timer=TIMERS[clock]) for name, func in funcs.items()}
     numbers = {}
     for name, timer in timers.items():
         timer.timeit(number=1)  # warm-up

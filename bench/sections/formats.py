@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def _command(output_format: str, runs: int) -> float:
 
 def run(ctx: Context) -> Result:
     runs = 1 if ctx.quick else 3
-    inside = {f: ctx.best(lambda f=f: _in_process(f), repeat=3 if ctx.quick else ctx.repeat) for f in FORMATS}
+    inside = {f: ctx.best(partial(_in_process, f), repeat=3 if ctx.quick else ctx.repeat) for f in FORMATS}
     whole = {f: _command(f, runs) for f in FORMATS}
     metrics: dict[str, Any] = {
         "document": "big.json",

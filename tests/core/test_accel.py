@@ -213,3 +213,21 @@ def test_build_models_in_c_keeps_its_references_straight() -> None:
         del made
     assert [sys.getrefcount(value) for row in rows for value in row[2:]] == before
     assert findings_of(rows) == [Finding(rule=r, severity=s, path=p, message=m) for r, s, p, m in rows]
+
+
+@pytest.mark.parametrize("proof", ENV_PROOFS)
+def test_env_names_ok_wherever_a_long_name_breaks(proof: Callable[[list[Any]], bool]) -> None:
+    # The C scan classifies sixteen characters at a time: a break at every place of names longer than one block,
+    # by every kind of neighbour of the name ranges (and a Latin-1 byte, which is negative as a signed char).
+    breaks = ["-", "@", "[", "`", "{", "/", ":", " ", "\x7f", "é", "ÿ", "\0", "="]
+    for length in (15, 16, 17, 31, 32, 33, 47):
+        for at in range(1, length):
+            for bad in breaks:
+                entry = "A" * at + bad + "b" * (length - at) + "=x"
+                assert agrees(proof, [entry]), repr(entry)
+        assert agrees(proof, ["Z" * length]) and agrees(proof, ["z9_" * length + "=v"])
+    # Sliced at every offset, so that the strings start at every alignment (and some near a page's end).
+    text = "".join(f"NAME_{i:04d}_{'x' * (i % 40)}=value{i}" for i in range(300))
+    entries = [text[i : i + 60] for i in range(0, len(text) - 60, 7)]
+    assert agrees(proof, entries)
+    assert all(agrees(proof, [entry]) for entry in entries)
