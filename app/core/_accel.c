@@ -194,14 +194,16 @@ accel_env_names_ok(PyObject *Py_UNUSED(module), PyObject *entries)
         PyErr_Format(PyExc_TypeError, "env_names_ok() expects a list, not %.100s", Py_TYPE(entries)->tp_name);
         return NULL;
     }
-    /* No Python code runs in the loop, so the list cannot change under it. */
-    Py_ssize_t n = PyList_GET_SIZE(entries);
-    for (Py_ssize_t i = 0; i < n; i++) {
+    /* The size is read on each turn and each entry held while it is read: readying a legacy string allocates,
+     * which may run a collection's finalizers, and another thread with them that changes the list. */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(entries); i++) {
         PyObject *entry = PyList_GET_ITEM(entries, i);
         if (!PyUnicode_Check(entry)) {
             Py_RETURN_FALSE;
         }
+        Py_INCREF(entry);
         int ok = env_entry_ok(entry);
+        Py_DECREF(entry);
         if (ok < 0) {
             return NULL;
         }
@@ -307,10 +309,14 @@ accel_build_models(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_
         PyErr_SetString(PyExc_TypeError, "build_models() needs the fields-set as a set or frozenset");
         return NULL;
     }
-    const Py_ssize_t *offsets = model_slot_offsets(cls);
-    if (offsets == NULL) {
+    /* Copied: building may run Python code (a collection's finalizers), and with it another thread that refills
+     * the cache for another class. */
+    const Py_ssize_t *cached = model_slot_offsets(cls);
+    if (cached == NULL) {
         return NULL;
     }
+    Py_ssize_t offsets[N_MODEL_SLOTS];
+    memcpy(offsets, cached, sizeof(offsets));
     PyObject *empty = PyTuple_New(0);
     PyObject *rows = PySequence_Fast(args[2], "build_models() needs a sequence of rows");
     PyObject *made_all = PyList_New(0);
