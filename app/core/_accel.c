@@ -254,26 +254,34 @@ static PyTypeObject *cached_cls;
 static unsigned int cached_version;
 static Py_ssize_t cached_offsets[N_MODEL_SLOTS];
 
-static const Py_ssize_t *
-model_slot_offsets(PyTypeObject *cls)
+/* Fills `offsets` for `cls`, from the cache when it is current; 0, or -1 with an exception set. The cache is read
+ * and written with no Python code in between (dropping the class it held, which may run some, comes last), so a
+ * call never mixes another class's offsets into its own. */
+static int
+model_slot_offsets(PyTypeObject *cls, Py_ssize_t offsets[N_MODEL_SLOTS])
 {
     if (cls == cached_cls && (cls->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) && cls->tp_version_tag == cached_version) {
-        return cached_offsets;
+        memcpy(offsets, cached_offsets, sizeof(cached_offsets));
+        return 0;
     }
-    Py_ssize_t offsets[N_MODEL_SLOTS];
     for (int k = 0; k < N_MODEL_SLOTS; k++) {
         if ((offsets[k] = slot_offset(cls, k)) < 0) {
-            return NULL;
+            return -1;
         }
     }
-    /* The lookups gave the class a version tag (the type attribute cache assigns one), unless tags ran out. */
-    Py_XSETREF(cached_cls, (PyTypeObject *)Py_NewRef(cls));
-    cached_version = (cls->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) ? cls->tp_version_tag : 0;
-    memcpy(cached_offsets, offsets, sizeof(offsets));
-    if (cached_version == 0) {
-        Py_CLEAR(cached_cls);  /* nothing to tell a change by: look up again next time */
+    /* The lookups gave the class a version tag (the type attribute cache assigns one), unless tags ran out: without
+     * one there is nothing to tell a change by, and the next call looks up again. */
+    PyObject *dropped = (PyObject *)cached_cls;
+    if (cls->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG) {
+        cached_cls = (PyTypeObject *)Py_NewRef(cls);
+        cached_version = cls->tp_version_tag;
+        memcpy(cached_offsets, offsets, sizeof(cached_offsets));
     }
-    return cached_offsets;
+    else {
+        cached_cls = NULL;
+    }
+    Py_XDECREF(dropped);
+    return 0;
 }
 
 PyDoc_STRVAR(build_models_doc,
@@ -309,14 +317,12 @@ accel_build_models(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_
         PyErr_SetString(PyExc_TypeError, "build_models() needs the fields-set as a set or frozenset");
         return NULL;
     }
-    /* Copied: building may run Python code (a collection's finalizers), and with it another thread that refills
-     * the cache for another class. */
-    const Py_ssize_t *cached = model_slot_offsets(cls);
-    if (cached == NULL) {
+    /* A copy of the offsets: building may run Python code (a collection's finalizers), and with it another thread
+     * that refills the cache for another class. */
+    Py_ssize_t offsets[N_MODEL_SLOTS];
+    if (model_slot_offsets(cls, offsets) < 0) {
         return NULL;
     }
-    Py_ssize_t offsets[N_MODEL_SLOTS];
-    memcpy(offsets, cached, sizeof(offsets));
     PyObject *empty = PyTuple_New(0);
     PyObject *rows = PySequence_Fast(args[2], "build_models() needs a sequence of rows");
     PyObject *made_all = PyList_New(0);

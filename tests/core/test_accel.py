@@ -231,3 +231,24 @@ def test_env_names_ok_wherever_a_long_name_breaks(proof: Callable[[list[Any]], b
     entries = [text[i : i + 60] for i in range(0, len(text) - 60, 7)]
     assert agrees(proof, entries)
     assert all(agrees(proof, [entry]) for entry in entries)
+
+
+def test_build_models_in_c_alternating_classes_and_a_changed_class() -> None:
+    """The C module caches the slot offsets of the class it built last: other classes, one after the other, and a
+    class changed since (a new version tag), each get their own."""
+    if not accel.NATIVE:
+        pytest.skip("the C module is not built here (make compile)")
+
+    class Later(Finding):
+        pass
+
+    pod_names = tuple(PodFinding.model_fields)
+    pod_row = ("T-ERR", "error", "/a", "m", "/spec", "app", None)
+    for _ in range(3):
+        for cls in (Finding, PodFinding, Later):
+            names = pod_names if cls is PodFinding else FINDING_NAMES
+            row = pod_row if cls is PodFinding else ROWS[0]
+            made = _accel.build_models(cls, names, [row], frozenset(names))
+            assert type(made[0]) is cls and made[0].model_dump() == dict(zip(names, row, strict=True))
+            assert made[0].model_fields_set == set(names) and made[0].__pydantic_extra__ is None
+        Later.note = "changed"  # type: ignore[attr-defined]  # a class attribute: the class's version tag changes
