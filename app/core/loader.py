@@ -130,7 +130,7 @@ def _may_have_duplicates(raw: bytes, data: dict[str, Any]) -> bool:
     Text with \\u escapes is proved free of duplicates when it is, byte for byte (up to trailing whitespace), what
     orjson writes for the tree (orjson's dump holds each member once); otherwise it is parsed again to look.
     """
-    if raw.find(b"\\") == -1 or b"\\u" not in raw:
+    if b"\\u" not in raw:
         return count(raw, _COLON) != count(orjson.dumps(data), _COLON)
     return not _is_dump_of(raw, data)
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -113,12 +114,18 @@ def pure_python(ctx: Context) -> dict[str, dict[str, float]] | None:
     return found
 
 
+def calls(raw: bytes, profiles: Iterable[str]) -> dict[str, Callable[[], object]]:
+    """The floor (`orjson.loads` of `raw`) and a full validation of `raw` by each profile, to be timed in turns."""
+    from app.core import validate
+
+    floor: dict[str, Callable[[], object]] = {"floor": partial(orjson.loads, raw)}
+    return floor | {p: partial(validate, raw, profile=p) for p in profiles}
+
+
 def with_collector(ctx: Context) -> dict[str, dict[str, float]]:
     """The floor and the goal profiles timed with the garbage collector on, everything built so far frozen out
     of it as the server does (app/main.py), then thawed again for the sections after this one."""
     import gc
-
-    from app.core import validate
 
     gc.collect()
     gc.freeze()
@@ -126,17 +133,14 @@ def with_collector(ctx: Context) -> dict[str, dict[str, float]]:
         found = {}
         for name in DOCUMENTS:
             raw = ctx.document(name)
-            funcs = {"floor": partial(orjson.loads, raw)} | {
-                p: partial(validate, raw, profile=p) for p in GOAL_PROFILES
-            }
-            found[name] = ctx.best_of(funcs, collector=True)
+            found[name] = ctx.best_of(calls(raw, GOAL_PROFILES), collector=True)
         return found
     finally:
         gc.unfreeze()
 
 
 def run(ctx: Context) -> Result:
-    from app.core import profile_names, validate
+    from app.core import profile_names
 
     profiles = profile_names()
     checker = jsonschema_validator()
@@ -149,9 +153,7 @@ def run(ctx: Context) -> Result:
     for name in DOCUMENTS:
         raw = ctx.document(name)
         # The floor and every profile in turns, so that the ratios compare runs made under the same load.
-        timed = ctx.best_of(
-            {"floor": partial(orjson.loads, raw)} | {p: partial(validate, raw, profile=p) for p in profiles}
-        )
+        timed = ctx.best_of(calls(raw, profiles))
         floor = timed["floor"]
         cell: dict[str, Any] = {"bytes": len(raw), "orjson_loads_s": floor, "profiles": {}}
         row: list[Any] = [f"{name} ({len(raw) / 1024:.1f} KiB)", us(floor)]
